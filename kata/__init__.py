@@ -1,0 +1,1 @@
+"""The learner's loop: ``python -m kata check|hint|progress|watch|reset|solution|test|list``."""

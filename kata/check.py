@@ -1,0 +1,136 @@
+"""Grade one lesson: import the learner's module, run the lesson's checks, print the report."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from . import manifest, state
+from . import report as reporting
+from .manifest import ROOT, TESTS_DIR, Lesson
+
+# The grader's own modules (harness, fake_services) live beside the lessons.
+for _path in (str(ROOT), str(TESTS_DIR)):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+
+@dataclass
+class Grade:
+    passed: int
+    total: int
+    text: str
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.passed == self.total
+
+
+class _Collector:
+    """A pytest plugin that keeps one result per check, in order."""
+
+    def __init__(self) -> None:
+        self.results: list[reporting.CheckResult] = []
+        self.problems: list[str] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        name = getattr(report, "kata_name", None)
+        if name is None:
+            return
+        if report.when == "call":
+            explanation = getattr(report, "kata_explanation", None)
+            self.results.append(reporting.CheckResult(
+                name, report.passed, explanation or [("", _short(report.longreprtext))]))
+        elif report.when == "setup" and report.failed:
+            self.results.append(reporting.CheckResult(
+                name, False, [("", "the grader could not set this check up: "
+                                   + _short(report.longreprtext))]))
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.problems.append(report.longreprtext)
+
+
+def _short(text: str, limit: int = 600) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def hint_command(lesson: Lesson) -> str:
+    return f"make hint LESSON={lesson.number}"
+
+
+def shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def import_problem(path: Path) -> reporting.Explanation | None:
+    """Why the learner's module cannot be imported, or ``None`` when it can."""
+    from harness import guards, loader
+    from harness.explain import explain
+
+    guards.install()
+    try:
+        source = path.read_text()
+        compile(source, str(path), "exec")
+    except SyntaxError as error:
+        where = f"{shown(path)}, line {error.lineno}"
+        lines = [("", f"syntax error in {where}: {error.msg}")]
+        if error.text:
+            code = error.text.rstrip("\n")
+            pointer = " " * max((error.offset or 1) - 1, 0) + "^"
+            lines.append(("", f"    {code}\n    {pointer}"))
+        return lines
+    try:
+        loader.load(path)
+    except BaseException as error:  # anything the module does at import time
+        explanation = explain(error, path, ROOT)
+        explanation[0] = ("", "importing your module failed: " + explanation[0][1])
+        return explanation
+    return None
+
+
+def grade(lesson: Lesson, impl_dir: Path, verbose: bool = False) -> Grade:
+    title = f"Lesson {lesson.number}: {lesson.title}"
+    learner_file = lesson.learner_file(impl_dir)
+    graded = shown(learner_file)
+    if not learner_file.is_file():
+        text = reporting.render_problem(title, graded, [
+            ("", f"{graded} not found. The folder to grade must be laid out like lessons/: "
+                 f"<folder>/{lesson.slug}/{lesson.module_file}")], hint_command(lesson))
+        return Grade(0, 0, text)
+    problem = import_problem(learner_file)
+    if problem is not None:
+        return Grade(0, 0, reporting.render_problem(title, graded, problem, hint_command(lesson)))
+
+    collector = _Collector()
+    args = [str(lesson.tests_dir), f"--kata-impl={impl_dir}", f"--rootdir={ROOT}",
+            "-c", str(ROOT / "pytest.ini")]
+    args += ["-v", "--tb=long"] if verbose else ["-p", "no:terminal"]
+    status = pytest.main(args, plugins=[collector])
+    results = collector.results
+    if not results:
+        collector.problems.append(f"no checks ran (pytest exit status {int(status)}); "
+                                  f"this is a fault of the grader, not of your code")
+    if collector.problems:
+        results.append(reporting.CheckResult("the lesson's checks could be collected", False,
+                                          [("", _short(p)) for p in collector.problems]))
+    following = next((l for l in manifest.lessons() if l.number == lesson.number + 1), None)
+    text = reporting.render(title, graded, results, hint_command(lesson),
+                         f"make check LESSON={following.number}" if following else None)
+    passed = sum(r.passed for r in results)
+    if impl_dir.resolve() == manifest.LESSONS_DIR.resolve():
+        state.update("results", lesson.slug, {"sha1": file_digest(learner_file),
+                                              "passed": passed, "total": len(results)})
+    return Grade(passed, len(results), text)
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()

@@ -1,0 +1,170 @@
+"""Lesson 1 checks: naive retry against a flaky users service."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import requests
+
+from fake_services import FakeNetwork, FakeService, read_timeout, refused
+from harness import Scenario
+
+USER = "/users/42"
+
+
+class TooManyCalls(BaseException):
+    """Stops an implementation that would call the service forever."""
+
+
+def fetcher(network: FakeNetwork, service: FakeService, limit: int = 50) -> Callable[[], Any]:
+    """What a learner would retry: GET a user, raise on an HTTP error, return the JSON."""
+    session = network.session()
+
+    def fetch_user() -> Any:
+        if service.call_count >= limit:
+            raise TooManyCalls(f"more than {limit} calls")
+        response = session.get(service.url + USER, timeout=2)
+        response.raise_for_status()
+        return response.json()
+
+    return fetch_user
+
+
+def test_returns_the_first_success(impl, network):
+    """Returns the result of a call that succeeds, after one call"""
+    users = network.service("users")
+    scenario = Scenario("the users service is healthy; retry(fetch_user, attempts=3)")
+    outcome = scenario.run(lambda: impl.retry(fetcher(network, users), attempts=3))
+    scenario.expect(outcome.returned and isinstance(outcome.value, dict)
+                    and outcome.value.get("path") == USER,
+                    expected="the user's JSON returned", observed=str(outcome))
+    scenario.expect(users.call_count == 1, expected="exactly 1 call to the service",
+                    observed=f"{users.call_count} calls", timeline=users.timeline())
+
+
+def test_retries_until_a_call_succeeds(impl, network):
+    """Retries after failures and returns the first success"""
+    users = network.service("users").script(503, refused(), 200)
+    scenario = Scenario("the users service answers 503, then refuses the connection, then "
+                        "200; retry(fetch_user, attempts=3)")
+    outcome = scenario.run(lambda: impl.retry(fetcher(network, users), attempts=3))
+    scenario.expect(outcome.returned and isinstance(outcome.value, dict),
+                    expected="the user's JSON from the third call", observed=str(outcome),
+                    timeline=users.timeline())
+    scenario.expect(users.call_count == 3, expected="3 calls", observed=f"{users.call_count}",
+                    timeline=users.timeline())
+
+
+def test_stops_calling_after_a_success(impl, network):
+    """Never calls again once a call has succeeded"""
+    users = network.service("users").script(503, 200)
+    scenario = Scenario("the users service fails once, then answers 200; "
+                        "retry(fetch_user, attempts=5)")
+    outcome = scenario.run(lambda: impl.retry(fetcher(network, users), attempts=5))
+    scenario.expect(outcome.returned, expected="the user's JSON", observed=str(outcome))
+    scenario.expect(users.call_count == 2,
+                    expected="2 calls: the failure and the success, then no more",
+                    observed=f"{users.call_count} calls", timeline=users.timeline())
+
+
+def test_gives_up_after_attempts_calls(impl, network):
+    """Gives up after exactly `attempts` calls and raises"""
+    for attempts in (1, 3, 5):
+        users = network.service(f"users{attempts}").down(503)
+        scenario = Scenario(f"the users service answers 503 to every call; "
+                            f"retry(fetch_user, attempts={attempts})")
+        outcome = scenario.run(lambda: impl.retry(fetcher(network, users), attempts=attempts))
+        scenario.expect(users.call_count == attempts,
+                        expected=f"exactly {attempts} calls to the service",
+                        observed=f"{users.call_count} calls", timeline=users.timeline())
+        scenario.expect(outcome.raised(requests.HTTPError),
+                        expected="the 503 raised to the caller (an HTTPError)",
+                        observed=str(outcome))
+
+
+def test_reraises_the_last_error_unchanged(impl, network):
+    """Raises the last call's error itself, not the first one or a new one"""
+    users = network.service("users").script(refused(), read_timeout(), 503)
+    fetch = fetcher(network, users)
+    errors: list[Exception] = []
+
+    def fetch_and_remember() -> Any:
+        try:
+            return fetch()
+        except Exception as error:
+            errors.append(error)
+            raise
+
+    scenario = Scenario("the users service refuses the connection, then times out, then "
+                        "answers 503; retry(fetch_user, attempts=3)")
+    outcome = scenario.run(lambda: impl.retry(fetch_and_remember, attempts=3))
+    last = errors[-1] if errors else None
+    scenario.expect(outcome.error is not None and outcome.error is last,
+                    expected=f"the third call's own error raised: {type(last).__name__}"
+                             if last else "three failed calls, then the last error raised",
+                    observed=str(outcome), timeline=users.timeline())
+
+
+def test_rejects_fewer_than_one_attempt(impl, network):
+    """Rejects attempts below 1 with ValueError, without calling the service"""
+    for attempts in (0, -1):
+        users = network.service(f"users{attempts + 10}")
+        scenario = Scenario(f"retry(fetch_user, attempts={attempts})")
+        try:
+            outcome = scenario.run(lambda: impl.retry(fetcher(network, users),
+                                                      attempts=attempts))
+        except TooManyCalls:
+            scenario.fail(expected="ValueError at once",
+                          observed="the service was called more than 50 times (a loop that "
+                                   "never ends?)")
+        scenario.expect(outcome.raised(ValueError), expected="ValueError",
+                        observed=str(outcome))
+        scenario.expect(users.call_count == 0, expected="no call to the service",
+                        observed=f"{users.call_count} calls")
+
+
+def test_keyboard_interrupt_is_not_retried(impl):
+    """Lets KeyboardInterrupt through at once: Ctrl-C is not a failure to retry"""
+    calls = []
+
+    def interrupted() -> None:
+        calls.append(1)
+        raise KeyboardInterrupt
+
+    scenario = Scenario("the function raises KeyboardInterrupt (the user pressed Ctrl-C); "
+                        "retry(func, attempts=3)")
+    try:
+        impl.retry(interrupted, attempts=3)
+    except KeyboardInterrupt:
+        pass
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        scenario.fail(expected="KeyboardInterrupt propagates",
+                      observed=f"{type(error).__name__} raised instead")
+    else:
+        scenario.fail(expected="KeyboardInterrupt propagates", observed="retry returned")
+    scenario.expect(len(calls) == 1, expected="1 call, no retry",
+                    observed=f"{len(calls)} calls")
+
+
+def test_retries_multiply_the_load_on_a_dead_service(impl, clock):
+    """Against a service that is down, 100 requests with 3 attempts put 300 calls on it"""
+    users = FakeService("users", clock).down(503)
+
+    def fetch_user() -> Any:
+        response = users.get(USER, timeout=2)  # the fake's direct transport: fast
+        response.raise_for_status()
+        return response.json()
+
+    failures = 0
+    for _ in range(100):
+        try:
+            impl.retry(fetch_user, attempts=3)
+        except requests.HTTPError:
+            failures += 1
+    scenario = Scenario("the users service is down (503); 100 requests, each "
+                        "retry(fetch_user, attempts=3)")
+    scenario.expect(users.call_count == 300 and failures == 100,
+                    expected="300 calls on the service (3x the load) and 100 failed requests",
+                    observed=f"{users.call_count} calls, {failures} failed requests")

@@ -1,0 +1,72 @@
+"""Import one implementation file in isolation, so many can be graded side by side.
+
+The learner's module, the reference and each catalogue entry are loaded from their files
+under unique module names; nothing is put on ``sys.path``. Files loaded this way are "graded
+code": the guards use that list to tell the learner's real sleeps from the harness's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+_loaded: dict[Path, ModuleType] = {}
+graded_files: set[str] = set()
+
+
+class ImplementationMissing(Exception):
+    """The file to grade does not exist."""
+
+
+class MissingName(AttributeError):
+    """The learner's module does not define a name the lesson's API requires."""
+
+
+def load(path: Path) -> ModuleType:
+    """Import the module at ``path`` (once per process) and return it.
+
+    Errors in the module (syntax errors, exceptions at import time) propagate unchanged;
+    the caller reports them.
+    """
+    path = path.resolve()
+    if path in _loaded:
+        return _loaded[path]
+    if not path.is_file():
+        raise ImplementationMissing(f"{path} does not exist")
+    digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
+    name = f"graded_{path.stem}_{digest}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    graded_files.add(str(path))
+    sys.modules[name] = module  # dataclasses and typing look their module up here
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    _loaded[path] = module
+    return module
+
+
+class LearnerModule:
+    """A view of a graded module that names a missing function or class plainly."""
+
+    def __init__(self, module: ModuleType, shown_path: str) -> None:
+        self._module = module
+        self._shown_path = shown_path
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return getattr(self._module, name)
+        except AttributeError:
+            raise MissingName(
+                f"{self._shown_path} does not define `{name}`, which this lesson's API "
+                f"requires (see the lesson README)") from None
+
+    def __repr__(self) -> str:
+        return f"<graded module {self._shown_path}>"
