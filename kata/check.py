@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,8 +119,12 @@ def grade(lesson: Lesson, impl_dir: Path, verbose: bool = False) -> Grade:
             "-c", str(ROOT / "pytest.ini")]
     if os.environ.get("KATA_TIMEOUT"):  # the grader's own tests shorten the per-check limit
         args += ["-o", f"timeout={os.environ['KATA_TIMEOUT']}"]
-    args += ["-v", "--tb=long"] if verbose else ["-p", "no:terminal"]
-    status = pytest.main(args, plugins=[collector])
+    _start_watchdog(lesson)
+    if verbose:
+        status = pytest.main([*args, "-v", "--tb=long"], plugins=[collector])
+    else:  # pytest's own terminal output is replaced by the report below
+        with contextlib.redirect_stdout(io.StringIO()):
+            status = pytest.main([*args, "-q"], plugins=[collector])
     results = collector.results
     if not results:
         collector.problems.append(f"no checks ran (pytest exit status {int(status)}); "
@@ -133,6 +140,29 @@ def grade(lesson: Lesson, impl_dir: Path, verbose: bool = False) -> Grade:
         state.update("results", lesson.slug, {"sha1": file_digest(learner_file),
                                               "passed": passed, "total": len(results)})
     return Grade(passed, len(results), text)
+
+
+#: No grading run may take longer than this, whatever the learner's code does.
+HARD_LIMIT_SECONDS = 60.0
+
+
+def _start_watchdog(lesson: Lesson) -> None:
+    """Stop the whole run if it outlives every per-check limit.
+
+    Each check has its own time limit, enforced by raising an exception inside the running
+    code; code that catches *every* exception (a bare ``except:``) and loops can swallow it.
+    """
+    def stop() -> None:
+        sys.__stdout__.write(
+            f"\nLesson {lesson.number}: grading stopped after {HARD_LIMIT_SECONDS:.0f} s. A check "
+            f"kept running past its time limit: does your code catch every exception (a bare "
+            f"`except:` or `except BaseException`) inside a loop? Catch `Exception` instead.\n")
+        sys.__stdout__.flush()
+        os._exit(1)
+
+    timer = threading.Timer(HARD_LIMIT_SECONDS, stop)
+    timer.daemon = True
+    timer.start()
 
 
 def file_digest(path: Path) -> str:

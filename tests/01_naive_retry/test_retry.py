@@ -75,7 +75,7 @@ def test_gives_up_after_attempts_calls(impl, network):
                             f"retry(fetch_user, attempts={attempts})")
         outcome = scenario.run(lambda: impl.retry(fetcher(network, users), attempts=attempts))
         scenario.expect(users.call_count == attempts,
-                        expected=f"exactly {attempts} calls to the service",
+                        expected=f"exactly {attempts} call{'s' if attempts > 1 else ''} to the service",
                         observed=f"{users.call_count} calls", timeline=users.timeline())
         scenario.expect(outcome.raised(requests.HTTPError),
                         expected="the 503 raised to the caller (an HTTPError)",
