@@ -27,7 +27,8 @@ def explain(error: BaseException, graded_file: Path | None, root: Path) -> Expla
         return lines
     where = _learner_frame(error.__traceback__, graded_file, root)
     if isinstance(error, NotImplementedError):
-        name = where[1] if where else "a function"
+        # The stub's own words name the missing piece best: NotImplementedError("call").
+        name = str(error) or (where[1] if where else "a function")
         place = f" ({where[0]})" if where else ""
         return [("", f"not implemented yet: {name}{place}")]
     if isinstance(error, MissingName):

@@ -1,0 +1,32 @@
+"""Records whatever the caller gets, fallback answers included, as the last good answer."""
+
+CAUGHT_BY = [
+    "test_cache_never_serves_an_answer_older_than_max_age",
+    "test_cache_records_only_successful_answers",
+]
+
+from pathlib import Path
+
+from harness.loader import load
+
+# The reference, word for word, except for what is redefined below.
+_reference = load(Path(__file__).resolve().parents[3] / "solutions" / "09_fallbacks" / "fallback.py")
+globals().update({k: v for k, v in vars(_reference).items() if not k.startswith("__")})
+
+
+def with_fallback(breaker, func, fallback, *, cache=None):
+    @functools.wraps(func)
+    def guarded(*args, **kwargs):
+        try:
+            result = breaker.call(func, *args, **kwargs)
+        except CircuitOpenError as rejection:
+            result = _fall_back(fallback, rejection, args, kwargs)
+        except Exception as error:
+            if not breaker.is_failure(error):
+                raise
+            result = _fall_back(fallback, error, args, kwargs)
+        if cache is not None and not breaker.is_failure_result(result):
+            cache.record(result, *args, **kwargs)  # the answer the caller got, whatever it was
+        return result
+
+    return guarded
