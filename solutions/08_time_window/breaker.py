@@ -1,0 +1,448 @@
+"""Lesson 8 reference: a time-based failure-rate window, and slow calls.
+
+Lesson 7 judged the last N *calls*. At 5 calls a minute a window of 100 calls reaches back 20
+minutes; at 5,000 calls a second it covers 20 ms. A time window judges "the last N seconds"
+whatever the traffic. Storing one timestamp per call would make memory grow with the call
+rate, so the window keeps a fixed number of *buckets*, each summarising the outcomes of one
+slice of time (one second by default), and drops whole buckets as they age out
+(:class:`TimeWindow`).
+
+The second idea is that a service can be sick without failing: every call succeeds, but
+takes 20 seconds, and the callers' threads pile up waiting. So each call is also timed with
+the injected clock: a call slower than ``slow_call_duration`` (strictly) is *slow*, and the
+breaker opens when the slow-call rate reaches ``slow_call_rate_threshold``, even if every call
+succeeded. A slow failure counts toward both rates.
+
+The rest is lesson 7's breaker: CLOSED / OPEN / HALF_OPEN, rejection with
+:class:`CircuitOpenError`, a lazy switch to HALF_OPEN, failure classification, thread safety,
+``on_state_change`` once per transition, and a half-open verdict on the trial calls' rates.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import math
+import threading
+import time
+from typing import Any, Callable, Iterable, TypeVar
+
+import requests
+
+T = TypeVar("T")
+
+
+# -- the vocabulary shared by lessons 4-11 -----------------------------------------------------
+
+
+class State(enum.Enum):
+    """The three states of a circuit breaker."""
+
+    CLOSED = "closed"  #: calls flow; their outcomes are recorded in the window
+    OPEN = "open"  #: calls are rejected without reaching the service
+    HALF_OPEN = "half_open"  #: a few trial calls decide whether the service is back
+
+
+class CircuitOpenError(Exception):
+    """A call was rejected: the breaker did not let it reach the service.
+
+    ``retry_after`` is how many seconds remain until a trial call will be admitted (0 while
+    the trial calls are in flight and their verdict is pending).
+    """
+
+    def __init__(self, name: str, retry_after: float) -> None:
+        super().__init__(f"circuit {name!r} is open; a trial call is allowed in "
+                         f"{retry_after:.3f} s")
+        self.name = name
+        self.retry_after = retry_after
+
+
+def is_failure_by_default(error: BaseException) -> bool:
+    """Whether a raised exception says the *service* is unhealthy.
+
+    Connection errors, timeouts and HTTP errors with a 5xx status count; a 4xx (the caller's
+    mistake, such as a 404) and business exceptions are answers, not failures.
+    """
+    if isinstance(error, (requests.ConnectionError, requests.Timeout)):
+        return True
+    if isinstance(error, requests.HTTPError):
+        response = error.response
+        return response is not None and response.status_code >= 500
+    return False
+
+
+def is_failure_result_by_default(result: object) -> bool:
+    """Whether a returned value says the service is unhealthy: a response with status >= 500."""
+    return isinstance(result, requests.Response) and result.status_code >= 500
+
+
+# -- the time window ------------------------------------------------------------------------
+
+
+class TimeWindow:
+    """Outcomes of the last ``window_seconds``, kept in ``buckets`` fixed slices of time.
+
+    Time is cut into buckets of ``window_seconds / buckets`` seconds, numbered from the
+    clock's zero (bucket ``floor(t / width)``). The window is the newest ``buckets`` of them,
+    kept in a ring of that many slots: bucket number ``n`` lives in slot ``n % buckets``. Each
+    slot holds three counts (calls, failures, slow calls), and running totals over all slots
+    are kept up to date.
+
+    Before every read or write the window *catches up* with the clock: each bucket that has
+    fallen out is subtracted from the totals and zeroed. After a gap of a whole window or more
+    every bucket has fallen out, so the catch-up is a single reset, however long the gap:
+    a day of silence costs the same as eleven seconds. Memory is ``3 * buckets`` counters,
+    whatever the call rate.
+
+    An outcome recorded at time ``t`` is counted until at least ``t + window_seconds - width``
+    and never at ``t + window_seconds`` or later (it leaves with its whole bucket).
+
+    With the kata's FakeClock at 0::
+
+        window = TimeWindow(window_seconds=10, buckets=10, clock=clock)
+        window.record(failed=True)   # at t=0, into bucket 0 (t from 0 to 1)
+        clock.advance(9.5)
+        window.total                 # 1: bucket 0 is still one of the newest 10
+        clock.advance(1.0)
+        window.total                 # 0: at t=10.5 the window is buckets 1..10
+    """
+
+    def __init__(self, window_seconds: float, buckets: int,
+                 clock: Callable[[], float]) -> None:
+        if not _is_number(window_seconds) or window_seconds <= 0:
+            raise ValueError(f"window_seconds must be > 0, got {window_seconds!r}")
+        if not _is_count(buckets):
+            raise ValueError(f"buckets must be an int >= 1, got {buckets!r}")
+        self.window_seconds = float(window_seconds)
+        self.buckets = buckets
+        self._clock = clock
+        self._width = self.window_seconds / buckets
+        self._calls = [0] * buckets
+        self._failed = [0] * buckets
+        self._slow = [0] * buckets
+        self._total = 0
+        self._failures = 0
+        self._slow_calls = 0
+        self._newest = self._bucket_number(clock())  # the bucket the clock is in now
+
+    def record(self, failed: bool, slow: bool = False) -> None:
+        """Add one call's outcome, at the clock's current time."""
+        self._catch_up()
+        slot = self._newest % self.buckets
+        self._calls[slot] += 1
+        self._total += 1
+        if failed:
+            self._failed[slot] += 1
+            self._failures += 1
+        if slow:
+            self._slow[slot] += 1
+            self._slow_calls += 1
+
+    @property
+    def total(self) -> int:
+        """Calls recorded in the window (as of now)."""
+        self._catch_up()
+        return self._total
+
+    @property
+    def failures(self) -> int:
+        """Of those, how many failed."""
+        self._catch_up()
+        return self._failures
+
+    @property
+    def slow_calls(self) -> int:
+        """Of those, how many were slow (failed or not)."""
+        self._catch_up()
+        return self._slow_calls
+
+    @property
+    def failure_rate(self) -> float | None:
+        """Failures as a percentage of the calls in the window; ``None`` when it is empty."""
+        self._catch_up()
+        return None if self._total == 0 else self._failures * 100.0 / self._total
+
+    @property
+    def slow_call_rate(self) -> float | None:
+        """Slow calls as a percentage of the calls in the window; ``None`` when it is empty."""
+        self._catch_up()
+        return None if self._total == 0 else self._slow_calls * 100.0 / self._total
+
+    def clear(self) -> None:
+        """Forget every outcome."""
+        for slot in range(self.buckets):
+            self._calls[slot] = self._failed[slot] = self._slow[slot] = 0
+        self._total = self._failures = self._slow_calls = 0
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _bucket_number(self, moment: float) -> int:
+        return math.floor(moment / self._width)
+
+    def _catch_up(self) -> None:
+        """Drop the buckets that have fallen out of the window since the last call."""
+        current = self._bucket_number(self._clock())
+        elapsed = current - self._newest
+        if elapsed <= 0:
+            return  # still in the same bucket (or a clock that did not move forward)
+        if elapsed >= self.buckets:
+            self.clear()  # a gap of a whole window: everything is out, one pass
+        else:
+            for number in range(self._newest + 1, current + 1):
+                self._evict(number % self.buckets)
+        self._newest = current
+
+    def _evict(self, slot: int) -> None:
+        """Subtract one slot from the running totals and empty it for a new bucket."""
+        self._total -= self._calls[slot]
+        self._failures -= self._failed[slot]
+        self._slow_calls -= self._slow[slot]
+        self._calls[slot] = self._failed[slot] = self._slow[slot] = 0
+
+
+def rate_reached(count: int, total: int, threshold: float) -> bool:
+    """Whether ``count`` out of ``total`` is at least ``threshold`` percent (inclusive).
+
+    Compared as ``count * 100 >= threshold * total`` rather than through a division, so that
+    rounding can never decide a verdict.
+    """
+    return count * 100 >= threshold * total
+
+
+# -- the breaker ----------------------------------------------------------------------------
+
+
+class CircuitBreaker:
+    """A circuit breaker that opens on the failure rate or the slow-call rate of the last
+    ``window_seconds``.
+
+    Defaults are Resilience4j's (``CircuitBreakerConfig``, sliding window type TIME_BASED):
+    failureRateThreshold 50, slidingWindowSize 100 (seconds, one bucket per second),
+    minimumNumberOfCalls 100, slowCallDurationThreshold 60 s, slowCallRateThreshold 100,
+    waitDurationInOpenState 60 s, permittedNumberOfCallsInHalfOpenState 10.
+    """
+
+    def __init__(self, failure_rate_threshold: float = 50.0, window_seconds: float = 100.0,
+                 window_buckets: int = 100, minimum_calls: int = 100,
+                 slow_call_duration: float = 60.0, slow_call_rate_threshold: float = 100.0,
+                 recovery_timeout: float = 60.0, half_open_max_calls: int = 10,
+                 exclude: Iterable[type[BaseException]] = (),
+                 is_failure: Callable[[BaseException], bool] = is_failure_by_default,
+                 is_failure_result: Callable[[object], bool] = is_failure_result_by_default,
+                 on_state_change: Callable[[State, State], None] | None = None,
+                 *, name: str = "breaker", clock: Callable[[], float] = time.monotonic) -> None:
+        _require(_is_percentage(failure_rate_threshold), "failure_rate_threshold",
+                 failure_rate_threshold, "a percentage in (0, 100]")
+        _require(_is_number(window_seconds) and window_seconds > 0, "window_seconds",
+                 window_seconds, "a number of seconds > 0")
+        _require(_is_count(window_buckets), "window_buckets", window_buckets, "an int >= 1")
+        _require(_is_count(minimum_calls), "minimum_calls", minimum_calls, "an int >= 1")
+        _require(_is_number(slow_call_duration) and slow_call_duration > 0,
+                 "slow_call_duration", slow_call_duration, "a number of seconds > 0")
+        _require(_is_percentage(slow_call_rate_threshold), "slow_call_rate_threshold",
+                 slow_call_rate_threshold, "a percentage in (0, 100]")
+        _require(_is_number(recovery_timeout) and recovery_timeout >= 0, "recovery_timeout",
+                 recovery_timeout, "a number of seconds >= 0")
+        _require(_is_count(half_open_max_calls), "half_open_max_calls", half_open_max_calls,
+                 "an int >= 1")
+        self.name = name
+        self.failure_rate_threshold = float(failure_rate_threshold)
+        self.minimum_calls = minimum_calls  # not capped: a time window has no size in calls
+        self.slow_call_duration = float(slow_call_duration)
+        self.slow_call_rate_threshold = float(slow_call_rate_threshold)
+        self.recovery_timeout = float(recovery_timeout)
+        self.half_open_max_calls = half_open_max_calls
+        self._exclude = tuple(exclude)
+        self._is_failure = is_failure
+        self._is_failure_result = is_failure_result
+        self._on_state_change = on_state_change
+        self._clock = clock
+
+        self._lock = threading.Lock()
+        self._state = State.CLOSED
+        self._window = TimeWindow(window_seconds, window_buckets, clock)
+        self._opened_at = 0.0
+        self._trials_admitted = 0  # trial calls let through in this HALF_OPEN period
+        self._trials_done = 0  # ... and of those, completed, failed, slow
+        self._trials_failed = 0
+        self._trials_slow = 0
+        # Bumped on every transition; a result from an earlier epoch is dropped (see lesson 7).
+        self._epoch = 0
+        self._pending: list[tuple[State, State]] = []  # transitions to announce
+
+    # -- what callers see -------------------------------------------------------------------
+
+    @property
+    def state(self) -> State:
+        """The current state. After ``recovery_timeout`` it may still read OPEN until the next
+        call arrives: that call is admitted as a trial (the switch is lazy)."""
+        with self._lock:
+            return self._state
+
+    @property
+    def failure_rate(self) -> float | None:
+        """Failure rate (percent) over the last ``window_seconds``, or ``None`` while the
+        window holds fewer than ``minimum_calls`` calls."""
+        with self._lock:
+            if self._window.total < self.minimum_calls:
+                return None
+            return self._window.failure_rate
+
+    @property
+    def slow_call_rate(self) -> float | None:
+        """Slow-call rate (percent) over the last ``window_seconds``, or ``None`` while the
+        window holds fewer than ``minimum_calls`` calls."""
+        with self._lock:
+            if self._window.total < self.minimum_calls:
+                return None
+            return self._window.slow_call_rate
+
+    def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``func(*args, **kwargs)`` through the breaker, timing it with the clock.
+
+        Returns its result or raises its exception unchanged; raises
+        :class:`CircuitOpenError` without calling ``func`` when the breaker rejects the call.
+        """
+        epoch = self._admit()
+        started = self._clock()
+        try:
+            result = func(*args, **kwargs)
+        except Exception as error:
+            self._complete(epoch, failed=self._counts_as_failure(error),
+                           slow=self._is_slow(started))
+            raise
+        except BaseException:
+            # Ctrl-C, SystemExit: neither a failure nor a success of the service.
+            self._abandon(epoch)
+            raise
+        self._complete(epoch, failed=self._is_failure_result(result),
+                       slow=self._is_slow(started))
+        return result
+
+    def __call__(self, func: Callable[..., T]) -> Callable[..., T]:
+        """The decorator form: ``@breaker`` routes every call of ``func`` through ``call``."""
+        @functools.wraps(func)
+        def guarded(*args: Any, **kwargs: Any) -> T:
+            return self.call(func, *args, **kwargs)
+        return guarded
+
+    # -- admission --------------------------------------------------------------------------
+
+    def _admit(self) -> int:
+        """Let a call through (returning its epoch) or raise CircuitOpenError."""
+        with self._lock:
+            if self._state is State.OPEN:
+                waited = self._clock() - self._opened_at
+                if waited < self.recovery_timeout:
+                    raise CircuitOpenError(self.name, self.recovery_timeout - waited)
+                self._switch(State.HALF_OPEN)
+            if self._state is State.HALF_OPEN:
+                if self._trials_admitted >= self.half_open_max_calls:
+                    raise CircuitOpenError(self.name, 0.0)
+                self._trials_admitted += 1
+            epoch = self._epoch
+            announce = self._take_pending()
+        self._announce(announce)
+        return epoch
+
+    # -- recording outcomes -----------------------------------------------------------------
+
+    def _counts_as_failure(self, error: Exception) -> bool:
+        if isinstance(error, self._exclude):
+            return False
+        return self._is_failure(error)
+
+    def _is_slow(self, started: float) -> bool:
+        """Whether a call that started at ``started`` (clock time) was slow: it took strictly
+        longer than ``slow_call_duration``, measured with the injected clock."""
+        return self._clock() - started > self.slow_call_duration
+
+    def _complete(self, epoch: int, *, failed: bool, slow: bool) -> None:
+        """Record the outcome of a call admitted in ``epoch``, if that state still holds."""
+        with self._lock:
+            if epoch == self._epoch:
+                if self._state is State.CLOSED:
+                    self._record_closed(failed, slow)
+                elif self._state is State.HALF_OPEN:
+                    self._record_trial(failed, slow)
+            announce = self._take_pending()
+        self._announce(announce)
+
+    def _abandon(self, epoch: int) -> None:
+        """A call ended without an outcome: give back its trial permit, if it held one."""
+        with self._lock:
+            if epoch == self._epoch and self._state is State.HALF_OPEN:
+                self._trials_admitted -= 1
+
+    def _record_closed(self, failed: bool, slow: bool) -> None:
+        """(Lock held.) Record a CLOSED call's outcome; open when, with at least
+        ``minimum_calls`` calls in the window, either rate reaches its threshold."""
+        window = self._window
+        window.record(failed, slow)
+        total = window.total
+        if total >= self.minimum_calls and self._too_bad(window.failures, window.slow_calls,
+                                                         total):
+            self._switch(State.OPEN)
+
+    def _record_trial(self, failed: bool, slow: bool) -> None:
+        """(Lock held.) Count a trial's outcome; once every trial completed, decide: either
+        rate at or above its threshold re-opens, both below close."""
+        self._trials_done += 1
+        self._trials_failed += failed
+        self._trials_slow += slow
+        if self._trials_done < self.half_open_max_calls:
+            return
+        if self._too_bad(self._trials_failed, self._trials_slow, self._trials_done):
+            self._switch(State.OPEN)
+        else:
+            self._switch(State.CLOSED)
+
+    def _too_bad(self, failures: int, slow_calls: int, total: int) -> bool:
+        return (rate_reached(failures, total, self.failure_rate_threshold)
+                or rate_reached(slow_calls, total, self.slow_call_rate_threshold))
+
+    # -- transitions ------------------------------------------------------------------------
+
+    def _switch(self, new: State) -> None:
+        """(Lock held.) Move to ``new`` and prepare what that state starts with."""
+        old, self._state = self._state, new
+        self._epoch += 1
+        if new is State.OPEN:
+            self._opened_at = self._clock()  # only entering OPEN stamps the open time
+        elif new is State.HALF_OPEN:
+            self._trials_admitted = self._trials_done = 0
+            self._trials_failed = self._trials_slow = 0
+        elif new is State.CLOSED:
+            self._window.clear()  # closing starts an empty window
+        self._pending.append((old, new))
+
+    def _take_pending(self) -> list[tuple[State, State]]:
+        pending, self._pending = self._pending, []
+        return pending
+
+    def _announce(self, changes: list[tuple[State, State]]) -> None:
+        """Call ``on_state_change`` for each transition, outside the lock."""
+        if self._on_state_change is not None:
+            for old, new in changes:
+                self._on_state_change(old, new)
+
+    def __repr__(self) -> str:
+        return f"CircuitBreaker(name={self.name!r}, state={self._state.value})"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and \
+        math.isfinite(value)
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _is_percentage(value: object) -> bool:
+    return _is_number(value) and 0 < value <= 100
+
+
+def _require(condition: bool, setting: str, value: object, wanted: str) -> None:
+    if not condition:
+        raise ValueError(f"{setting} must be {wanted}, got {value!r}")

@@ -1,0 +1,447 @@
+"""Lesson 7 checks: a failure-rate breaker over a count-based sliding window.
+
+The window checks drive ``CountWindow`` directly; the breaker checks send calls through
+``CircuitBreaker.call`` to a fake users service (its direct transport, or ``requests`` through
+the fake network) and watch which calls reach it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import tracemalloc
+from typing import Any, Callable
+
+import pytest
+import requests
+
+from fake_services import FakeNetwork, FakeService
+from harness import Scenario
+
+USER = "/users/42"
+OK, FAILED, REJECTED = "ok", "failed", "rejected"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def pattern(outcomes: str) -> list[int]:
+    """``"FSS"`` -> the replies a service gives: 503 for F, 200 for S."""
+    return [503 if mark == "F" else 200 for mark in outcomes]
+
+
+def fetcher(users: FakeService) -> Callable[[], Any]:
+    """What the breaker protects: GET a user through the fake's direct transport (fast).
+
+    A 503 comes back as a returned response, which the breaker judges a failure
+    (``is_failure_result``); the caller still receives it.
+    """
+    return lambda: users.get(USER, timeout=2)
+
+
+def http_fetcher(network: FakeNetwork, users: FakeService) -> Callable[[], Any]:
+    """The same through ``requests``, raising ``HTTPError`` on a 503 (``raise_for_status``)."""
+    session = network.session()
+
+    def fetch_user() -> Any:
+        response = session.get(users.url + USER, timeout=2)
+        response.raise_for_status()
+        return response.json()
+
+    return fetch_user
+
+
+def one_call(impl, breaker, fetch: Callable[[], Any]) -> str:
+    """Send one call through the breaker: ``"ok"``, ``"failed"`` or ``"rejected"``."""
+    try:
+        result = breaker.call(fetch)
+    except impl.CircuitOpenError:
+        return REJECTED
+    except NotImplementedError:
+        raise
+    except Exception:
+        return FAILED
+    if isinstance(result, requests.Response) and result.status_code >= 500:
+        return FAILED
+    return OK
+
+
+def calls(impl, breaker, fetch: Callable[[], Any], count: int) -> list[str]:
+    return [one_call(impl, breaker, fetch) for _ in range(count)]
+
+
+def shown(results: list[str]) -> str:
+    return ", ".join(results) if results else "no calls"
+
+
+def rate_text(rate: object) -> str:
+    return "None" if rate is None else f"{rate!r}"
+
+
+def same_rate(rate: object, expected: float) -> bool:
+    return isinstance(rate, (int, float)) and abs(rate - expected) < 1e-9
+
+
+# -- the window on its own --------------------------------------------------------------------
+
+
+def test_empty_window_has_no_rate(impl, clock):
+    """An empty window has no failure rate, and nothing crashes"""
+    scenario = Scenario("CountWindow(size=10) with no outcome recorded yet")
+    window = impl.CountWindow(10)
+    scenario.expect(window.total == 0 and window.failures == 0,
+                    expected="total 0 and failures 0",
+                    observed=f"total {window.total}, failures {window.failures}")
+    rate = window.failure_rate
+    scenario.expect(rate is None, expected="failure_rate None (no rate over zero calls)",
+                    observed=f"failure_rate {rate_text(rate)}")
+
+    breaker = impl.CircuitBreaker(window_size=10, minimum_calls=5, clock=clock)
+    scenario = Scenario("a new CircuitBreaker(window_size=10, minimum_calls=5): no call yet")
+    rate = breaker.failure_rate
+    scenario.expect(rate is None, expected="breaker.failure_rate None",
+                    observed=f"failure_rate {rate_text(rate)}")
+    scenario.expect(breaker.state == impl.State.CLOSED, expected="state CLOSED",
+                    observed=f"state {breaker.state}")
+
+
+def test_window_holds_the_last_size_outcomes(impl):
+    """The window holds only the last `size` outcomes: the oldest leaves when a new one arrives"""
+    window = impl.CountWindow(10)
+    history: list[bool] = []
+    randomness = random.Random(7)
+    for number in range(1, 61):
+        failed = randomness.random() < 0.4
+        window.record(failed)
+        history.append(failed)
+        last = history[-10:]
+        want_failures = sum(last)
+        want_rate = want_failures * 100.0 / len(last)
+        recent = "".join("F" if f else "S" for f in history[-12:])
+        scenario = Scenario(f"CountWindow(size=10); {number} outcomes recorded, the last ones "
+                            f"...{recent} (F failed, S succeeded)")
+        rate = window.failure_rate
+        scenario.expect(window.total == len(last) and window.failures == want_failures
+                        and same_rate(rate, want_rate),
+                        expected=f"the last {len(last)} outcomes: total {len(last)}, failures "
+                                 f"{want_failures}, failure_rate {want_rate!r}",
+                        observed=f"total {window.total}, failures {window.failures}, "
+                                 f"failure_rate {rate_text(rate)}")
+
+
+def test_window_of_size_one(impl, clock):
+    """A window of size 1 holds just the latest outcome"""
+    window = impl.CountWindow(1)
+    seen: list[str] = []
+    for mark, want_failures, want_rate in (("F", 1, 100.0), ("S", 0, 0.0), ("F", 1, 100.0),
+                                           ("F", 1, 100.0)):
+        window.record(mark == "F")
+        seen.append(mark)
+        scenario = Scenario(f"CountWindow(size=1); outcomes {' '.join(seen)} recorded")
+        rate = window.failure_rate
+        scenario.expect(window.total == 1 and window.failures == want_failures
+                        and same_rate(rate, want_rate),
+                        expected=f"only the latest ({mark}): total 1, failures {want_failures}, "
+                                 f"failure_rate {want_rate}",
+                        observed=f"total {window.total}, failures {window.failures}, "
+                                 f"failure_rate {rate_text(rate)}")
+
+    users = FakeService("users", clock).script(*pattern("SF"))
+    breaker = impl.CircuitBreaker(window_size=1, minimum_calls=1, clock=clock)
+    results = calls(impl, breaker, fetcher(users), 3)
+    scenario = Scenario("CircuitBreaker(window_size=1, minimum_calls=1, threshold 50%); the "
+                        "users service answers 200, then 503, then would answer 200")
+    scenario.expect(results == [OK, FAILED, REJECTED],
+                    expected="ok (0% failed), failed (the window now holds 1 failure: 100%, "
+                             "it opens), then rejected",
+                    observed=shown(results), timeline=users.timeline())
+
+
+@pytest.mark.timeout(2)  # a backstop: the check stops itself after `budget` seconds
+def test_window_cost_does_not_grow_with_its_size(impl):
+    """400,000 outcomes into a window of 200,000 take well under a second"""
+    budget = 1.0  # seconds; a constant-time window needs about 0.1
+    size, count = 200_000, 400_000
+    window = impl.CountWindow(size)
+    scenario = Scenario(f"CountWindow(size={size:,}); {count:,} outcomes recorded (every 4th a "
+                        f"failure), failure_rate read after each, as a breaker does")
+    started = time.perf_counter()
+    for number in range(count):
+        window.record(number % 4 == 0)
+        window.failure_rate
+        if number % 1024 == 0 and time.perf_counter() - started > budget:
+            scenario.fail(
+                expected=f"all {count:,} outcomes within {budget} s: recording one outcome and "
+                         f"reading the rate cost the same whatever the window's size",
+                observed=f"only {number:,} outcomes after {budget} s. Does each call walk the "
+                         f"whole window (sum() over a list, or list.pop(0) shifting every "
+                         f"element)? Keep running totals and overwrite the oldest slot instead")
+    rate = window.failure_rate
+    scenario.expect(window.total == size and window.failures == size // 4
+                    and same_rate(rate, 25.0),
+                    expected=f"total {size:,}, failures {size // 4:,}, failure_rate 25.0",
+                    observed=f"total {window.total:,}, failures {window.failures:,}, "
+                             f"failure_rate {rate_text(rate)}")
+
+
+def test_window_memory_is_bounded_by_its_size(impl):
+    """The window's memory stays bounded by its size, however many calls it has seen"""
+    size, more = 1_000, 50_000
+    limit = 64 * 1024
+    tracemalloc.start()
+    try:
+        window = impl.CountWindow(size)
+        for number in range(size):
+            window.record(number % 3 == 0)
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        for number in range(more):
+            window.record(number % 3 == 0)
+            window.failure_rate
+        after, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    grown = max(after, peak) - before
+    scenario = Scenario(f"CountWindow(size={size:,}) already full; {more:,} more outcomes "
+                        f"recorded")
+    scenario.expect(grown < limit,
+                    expected=f"memory stays about the same (less than {limit // 1024} KiB more): "
+                             f"the window holds at most {size:,} outcomes",
+                    observed=f"{grown / 1024:,.0f} KiB more memory in use: does the window keep "
+                             f"every outcome it ever saw?")
+    scenario.expect(window.total == size, expected=f"total {size:,}",
+                    observed=f"total {window.total:,}")
+
+
+# -- the breaker ------------------------------------------------------------------------------
+
+
+def test_waits_for_minimum_calls(impl, clock):
+    """9 failures out of 9 calls do not open it with minimum_calls=10; the 10th failure does"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=10,
+                                  clock=clock)
+    scenario = Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10); the "
+                        "users service answers 503 to every call")
+    first = calls(impl, breaker, fetcher(users), 9)
+    scenario.expect(first == [FAILED] * 9,
+                    expected="the first 9 calls reach the service and fail (9 calls are fewer "
+                             "than minimum_calls: no verdict yet)",
+                    observed=shown(first), timeline=users.timeline())
+    rate = breaker.failure_rate
+    scenario.expect(rate is None, expected="failure_rate None after 9 calls (below minimum_calls)",
+                    observed=f"failure_rate {rate_text(rate)}")
+    rest = calls(impl, breaker, fetcher(users), 2)
+    scenario.expect(rest == [FAILED, REJECTED],
+                    expected="the 10th call reaches the service and fails (100% of 10: it "
+                             "opens); the 11th is rejected",
+                    observed=f"10th and 11th calls: {shown(rest)}", timeline=users.timeline())
+
+
+def test_threshold_is_inclusive(impl, clock, network):
+    """5 failures in the last 10 calls open it (50% reaches the threshold); 4 do not"""
+    users = network.service("users").script(*pattern("SSSSSFFFF"), 503, 200)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=10,
+                                  clock=clock)
+    fetch = http_fetcher(network, users)
+    scenario = Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10); the "
+                        "users service answers 200 x5, then 503 x5 (raised as HTTPError)")
+    first = calls(impl, breaker, fetch, 9)
+    scenario.expect(first == [OK] * 5 + [FAILED] * 4, expected="5 ok, then 4 failed",
+                    observed=shown(first), timeline=users.timeline())
+    rest = calls(impl, breaker, fetch, 2)
+    scenario.expect(rest == [FAILED, REJECTED],
+                    expected="the 10th call fails: 5 of 10 = 50%, which reaches the threshold "
+                             "of 50% (inclusive), so it opens and the 11th call is rejected",
+                    observed=f"10th and 11th calls: {shown(rest)}", timeline=users.timeline())
+
+    users = network.service("payments").script(*pattern("SSSSSSFFFF"), 200)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=10,
+                                  clock=clock)
+    scenario = Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10); the "
+                        "payments service answers 200 x6, then 503 x4")
+    results = calls(impl, breaker, http_fetcher(network, users), 11)
+    scenario.expect(results == [OK] * 6 + [FAILED] * 4 + [OK],
+                    expected="4 of 10 = 40% stays below 50%: all 11 calls reach the service",
+                    observed=shown(results), timeline=users.timeline())
+    rate = breaker.failure_rate
+    scenario.expect(same_rate(rate, 40.0),
+                    expected="failure_rate 40.0 after the 11th call (4 failures in the last 10)",
+                    observed=f"failure_rate {rate_text(rate)}")
+
+
+def test_a_failure_that_slid_out_no_longer_counts(impl, clock):
+    """The oldest outcome leaves the window when the 11th arrives: a failure that slid out no longer counts"""
+    outcomes = "FSSSSSFFFSF"
+    users = FakeService("users", clock).script(*pattern(outcomes + "F"), 200)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=10,
+                                  clock=clock)
+    scenario = Scenario(f"CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10); the "
+                        f"users service answers {' '.join(outcomes)} (F = 503, S = 200)")
+    results = calls(impl, breaker, fetcher(users), 11)
+    scenario.expect(REJECTED not in results,
+                    expected="all 11 calls reach the service: after the 11th the first failure "
+                             "has slid out, so the window (calls 2-11) holds 4 failures: 40%",
+                    observed=shown(results), timeline=users.timeline())
+    rate = breaker.failure_rate
+    scenario.expect(same_rate(rate, 40.0), expected="failure_rate 40.0 (4 of the last 10)",
+                    observed=f"failure_rate {rate_text(rate)}")
+    rest = calls(impl, breaker, fetcher(users), 2)
+    scenario.expect(rest == [FAILED, REJECTED],
+                    expected="a 12th call that fails makes 5 failures in the last 10 (50%): it "
+                             "opens, and the 13th call is rejected",
+                    observed=f"12th and 13th calls: {shown(rest)}", timeline=users.timeline())
+
+
+def test_old_successes_slide_out_too(impl, clock):
+    """Old successes slide out too: 5 failures right after 13 successes open it"""
+    users = FakeService("users", clock).script(*pattern("S" * 13 + "FFFFF"), 200)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=10,
+                                  clock=clock)
+    scenario = Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10); the "
+                        "users service answers 200 x13, then 503 x5")
+    results = calls(impl, breaker, fetcher(users), 19)
+    expected = [OK] * 13 + [FAILED] * 5 + [REJECTED]
+    scenario.expect(results == expected,
+                    expected="13 ok, 5 failed, then rejected: the last 10 calls hold 5 failures "
+                             "(50%); the 8 older successes no longer count (over all 18 calls "
+                             "the rate would be only 28%)",
+                    observed=shown(results), timeline=users.timeline())
+
+
+def test_a_success_can_trip_the_breaker(impl, clock):
+    """Every outcome is judged: the success that completes minimum_calls can open it"""
+    users = FakeService("users", clock).script(*pattern("FFFS"), 200)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=4, minimum_calls=4,
+                                  clock=clock)
+    scenario = Scenario("CircuitBreaker(threshold 50%, window_size=4, minimum_calls=4); the "
+                        "users service answers 503, 503, 503, then 200")
+    results = calls(impl, breaker, fetcher(users), 5)
+    scenario.expect(results == [FAILED, FAILED, FAILED, OK, REJECTED],
+                    expected="failed x3, ok, then rejected: the 4th call succeeds but completes "
+                             "the minimum with 3 failures of 4 (75%), so it opens right then",
+                    observed=shown(results), timeline=users.timeline())
+
+
+def test_minimum_calls_is_capped_at_the_window_size(impl, clock):
+    """A window smaller than minimum_calls still opens once it is full"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=5, minimum_calls=100,
+                                  clock=clock)
+    scenario = Scenario("CircuitBreaker(threshold 50%, window_size=5, minimum_calls=100); the "
+                        "users service answers 503 to every call")
+    results = calls(impl, breaker, fetcher(users), 7)
+    scenario.expect(results == [FAILED] * 5 + [REJECTED] * 2,
+                    expected="5 failed, then rejected: a window of 5 can never hold 100 "
+                             "outcomes, so the minimum counts as 5 (as in Resilience4j)",
+                    observed=shown(results), timeline=users.timeline())
+
+
+def test_half_open_verdict_is_the_trial_failure_rate(impl, clock):
+    """Half-open: once all trial calls completed, their failure rate decides"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=10,
+                                  recovery_timeout=30, half_open_max_calls=4, clock=clock)
+    fetch = fetcher(users)
+    opening = calls(impl, breaker, fetch, 11)
+    Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10, "
+             "recovery_timeout=30, half_open_max_calls=4); 10 failures").expect(
+        opening == [FAILED] * 10 + [REJECTED], expected="it opens after 10 failures",
+        observed=shown(opening), timeline=users.timeline())
+
+    clock.advance(30.5)
+    users.script(*pattern("SSFF"))
+    trials = calls(impl, breaker, fetch, 4)
+    after = one_call(impl, breaker, fetch)
+    scenario = Scenario("30.5 s later the breaker admits trial calls (half_open_max_calls=4); "
+                        "the users service answers 200, 200, 503, 503")
+    scenario.expect(trials == [OK, OK, FAILED, FAILED],
+                    expected="all 4 trials admitted: no verdict before the 4th has completed "
+                             "(the first failure alone does not re-open it)",
+                    observed=shown(trials), timeline=users.timeline())
+    scenario.expect(after == REJECTED,
+                    expected="2 failed of 4 trials = 50% reaches the threshold: it re-opens, "
+                             "the next call is rejected",
+                    observed=f"the next call: {after}", timeline=users.timeline())
+
+    clock.advance(29.0)
+    early = one_call(impl, breaker, fetch)
+    scenario = Scenario("29 s after re-opening (recovery_timeout=30)")
+    scenario.expect(early == REJECTED,
+                    expected="still rejected: re-opening restarts the full recovery timeout",
+                    observed=f"the call: {early}", timeline=users.timeline())
+
+    clock.advance(1.5)
+    users.script(*pattern("SSSFSSS"))
+    trials = calls(impl, breaker, fetch, 4)
+    later = calls(impl, breaker, fetch, 3)
+    scenario = Scenario("30.5 s after re-opening, new trials; the users service answers 200, "
+                        "200, 200, 503, then 200")
+    scenario.expect(trials == [OK, OK, OK, FAILED],
+                    expected="4 trials admitted: ok, ok, ok, failed",
+                    observed=shown(trials), timeline=users.timeline())
+    scenario.expect(later == [OK, OK, OK] and breaker.state == impl.State.CLOSED,
+                    expected="1 failed of 4 trials = 25% is below 50%: it closes; the next 3 "
+                             "calls go through and the state is CLOSED",
+                    observed=f"next calls: {shown(later)}; state {breaker.state}",
+                    timeline=users.timeline())
+
+
+def test_closing_starts_an_empty_window(impl, clock):
+    """Closing starts an empty window: the failures that opened it cannot re-open it"""
+    users = FakeService("users", clock).script(*pattern("FFFFF"))
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=5,
+                                  recovery_timeout=30, half_open_max_calls=1, clock=clock)
+    fetch = fetcher(users)
+    opening = calls(impl, breaker, fetch, 6)
+    Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=5, "
+             "half_open_max_calls=1); 5 failures").expect(
+        opening == [FAILED] * 5 + [REJECTED], expected="it opens after 5 failures",
+        observed=shown(opening), timeline=users.timeline())
+
+    clock.advance(30.5)
+    trial = one_call(impl, breaker, fetch)
+    scenario = Scenario("30.5 s later one trial call succeeds, which closes the breaker")
+    scenario.expect(trial == OK, expected="the trial is admitted and succeeds",
+                    observed=f"the trial: {trial}", timeline=users.timeline())
+    rate = breaker.failure_rate
+    scenario.expect(rate is None,
+                    expected="failure_rate None: the window starts empty after closing",
+                    observed=f"failure_rate {rate_text(rate)} (the old failures are still "
+                             f"counted?)")
+
+    users.script(*pattern("FSSS"))
+    results = calls(impl, breaker, fetch, 5)
+    scenario = Scenario("after closing, the users service answers 503, then 200 x4")
+    scenario.expect(results == [FAILED, OK, OK, OK, OK],
+                    expected="all 5 calls reach the service: 1 failure in a fresh window of 5 "
+                             "is 20%",
+                    observed=shown(results), timeline=users.timeline())
+    rate = breaker.failure_rate
+    scenario.expect(same_rate(rate, 20.0), expected="failure_rate 20.0",
+                    observed=f"failure_rate {rate_text(rate)}")
+
+
+def test_rejects_impossible_settings(impl, clock):
+    """Rejects impossible settings with ValueError (0 is never replaced by a default)"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_size=2, minimum_calls=2,
+                                  clock=clock)
+    results = calls(impl, breaker, fetcher(users), 3)
+    Scenario("CircuitBreaker(failure_rate_threshold=100, window_size=2, minimum_calls=2); the "
+             "users service answers 503").expect(
+        results == [FAILED, FAILED, REJECTED],
+        expected="a valid breaker works: 2 failures of 2 (100%) open it",
+        observed=shown(results), timeline=users.timeline())
+    for settings in ({"failure_rate_threshold": 0}, {"failure_rate_threshold": -10},
+                     {"failure_rate_threshold": 101}, {"window_size": 0},
+                     {"minimum_calls": 0}, {"half_open_max_calls": 0}):
+        text = ", ".join(f"{key}={value!r}" for key, value in settings.items())
+        scenario = Scenario(f"CircuitBreaker({text})")
+        outcome = scenario.run(lambda: impl.CircuitBreaker(clock=clock, **settings))
+        scenario.expect(outcome.raised(ValueError), expected="ValueError at construction",
+                        observed=str(outcome))
+    for size in (0, -1):
+        scenario = Scenario(f"CountWindow({size})")
+        outcome = scenario.run(lambda: impl.CountWindow(size))
+        scenario.expect(outcome.raised(ValueError), expected="ValueError", observed=str(outcome))
