@@ -6,7 +6,6 @@ report prints them under the failing check. No pytest traceback unless asked for
 
 from __future__ import annotations
 
-import traceback
 from pathlib import Path
 from types import TracebackType
 
@@ -56,9 +55,11 @@ def _learner_frame(tb: TracebackType | None, graded_file: Path | None,
         return None
     target = str(graded_file.resolve())
     found = None
-    for frame in traceback.extract_tb(tb):
-        if frame.filename == target:
-            found = (f"{_shown(graded_file, root)}, line {frame.lineno}", frame.name)
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename == target:
+            found = (f"{_shown(graded_file, root)}, line {tb.tb_lineno}", code.co_qualname)
+        tb = tb.tb_next
     return found
 
 

@@ -1,0 +1,62 @@
+"""Racy get-or-create: check, build, insert with no lock, so threads that meet build one each."""
+
+CAUGHT_BY = ["test_concurrent_get_builds_exactly_one_breaker"]
+REPEAT = 20
+
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from harness.loader import load
+
+# A learner keeps the breaker the starter hands them and writes the registry: so does this
+# entry. Only the registry below differs from a correct submission.
+_starter = load(Path(__file__).resolve().parents[3] / "lessons" / "10_breaker_registry"
+                / ".starter" / "registry.py")
+State = _starter.State
+CircuitOpenError = _starter.CircuitOpenError
+CircuitBreaker = _starter.CircuitBreaker
+is_failure_by_default = _starter.is_failure_by_default
+is_failure_result_by_default = _starter.is_failure_result_by_default
+
+
+class BreakerRegistry:
+    def __init__(self, defaults=None, overrides=None, *, clock=time.monotonic,
+                 factory=CircuitBreaker):
+        self._defaults = dict(defaults or {})
+        self._overrides = {name: dict(settings) for name, settings in (overrides or {}).items()}
+        self._clock = clock
+        self._factory = factory
+        self._breakers = {}
+        self._lock = threading.Lock()
+        for service in ["(defaults)", *self._overrides]:
+            self._build(service)  # the breaker's constructor checks the settings
+
+    def _settings(self, service):
+        return {**self._defaults, **self._overrides.get(service, {})}
+
+    def _build(self, service):
+        return self._factory(name=service, clock=self._clock, **self._settings(service))
+
+    def get(self, service):
+        # The misconception: "look, then insert" without a lock around both steps.
+        breaker = self._breakers.get(service)
+        if breaker is None:
+            breaker = self._build(service)
+            self._breakers[service] = breaker
+        return breaker
+
+    def for_url(self, url):
+        return self.get(_service_of(url))
+
+    def names(self):
+        with self._lock:
+            return sorted(self._breakers)
+
+
+def _service_of(url):
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise ValueError(f"no host in {url!r}")
+    return parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"

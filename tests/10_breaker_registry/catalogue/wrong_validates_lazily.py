@@ -1,0 +1,58 @@
+"""Checks no setting at start-up: a 0 in an override surfaces only at that service's first call."""
+
+CAUGHT_BY = ["test_bad_settings_fail_when_the_registry_is_built"]
+
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from harness.loader import load
+
+# A learner keeps the breaker the starter hands them and writes the registry: so does this
+# entry. Only the registry below differs from a correct submission.
+_starter = load(Path(__file__).resolve().parents[3] / "lessons" / "10_breaker_registry"
+                / ".starter" / "registry.py")
+State = _starter.State
+CircuitOpenError = _starter.CircuitOpenError
+CircuitBreaker = _starter.CircuitBreaker
+is_failure_by_default = _starter.is_failure_by_default
+is_failure_result_by_default = _starter.is_failure_result_by_default
+
+
+class BreakerRegistry:
+    def __init__(self, defaults=None, overrides=None, *, clock=time.monotonic,
+                 factory=CircuitBreaker):
+        self._defaults = dict(defaults or {})
+        self._overrides = {name: dict(settings) for name, settings in (overrides or {}).items()}
+        self._clock = clock
+        self._factory = factory
+        self._breakers = {}
+        self._lock = threading.Lock()
+        # The misconception: nothing is checked until a breaker is first needed.
+
+    def _settings(self, service):
+        return {**self._defaults, **self._overrides.get(service, {})}
+
+    def _build(self, service):
+        return self._factory(name=service, clock=self._clock, **self._settings(service))
+
+    def get(self, service):
+        with self._lock:
+            if service not in self._breakers:
+                self._breakers[service] = self._build(service)
+            return self._breakers[service]
+
+    def for_url(self, url):
+        return self.get(_service_of(url))
+
+    def names(self):
+        with self._lock:
+            return sorted(self._breakers)
+
+
+def _service_of(url):
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise ValueError(f"no host in {url!r}")
+    return parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"

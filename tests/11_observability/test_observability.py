@@ -1,0 +1,615 @@
+"""Lesson 11 checks: events, metrics and status lines of circuit breakers."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any, Callable
+
+import requests
+
+from fake_services import FakeService, describe_calls
+from harness import Outcome, Scenario, fail
+
+TOLERANCE = 1e-6
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+class Recorder:
+    """A listener that keeps every event it receives."""
+
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+
+    def __call__(self, event: Any) -> None:
+        self.events.append(event)
+
+    def kinds(self) -> list[str]:
+        return [event.kind for event in self.events]
+
+    def transitions(self) -> list[tuple[Any, Any, float]]:
+        return [(e.from_state, e.to_state, e.time) for e in self.events
+                if e.kind == "state_change"]
+
+    def __str__(self) -> str:
+        return describe_events(self.events)
+
+
+def describe_events(events: list[Any]) -> str:
+    """The events as a timeline, one a line, for a failure message."""
+    if not events:
+        return "events: none"
+    lines = []
+    for event in events:
+        line = f"event: t={event.time:7.2f}  {event.kind}"
+        if event.kind == "state_change":
+            line += f" {name_of(event.from_state)} -> {name_of(event.to_state)}"
+        if getattr(event, "breaker", None) not in (None, ""):
+            line += f"  (breaker {event.breaker!r})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def name_of(state: Any) -> str:
+    return getattr(state, "name", repr(state))
+
+
+def describe_transitions(transitions: list[tuple[Any, Any, float]]) -> str:
+    return "[" + ", ".join(f"{name_of(a)}->{name_of(b)} at t={t:g}"
+                           for a, b, t in transitions) + "]"
+
+
+def through(breaker: Any, func: Callable[[], Any]) -> Outcome:
+    """One call through the breaker: what the caller got (NotImplementedError passes)."""
+    return Scenario("").run(lambda: breaker.call(func))
+
+
+def fetcher(service: FakeService, path: str = "/users/7") -> Callable[[], Any]:
+    """GET a path on a fake service (direct transport) and return the response as is."""
+    return lambda: service.get(path, timeout=2)
+
+
+def json_fetcher(service: FakeService, path: str = "/users/7") -> Callable[[], Any]:
+    """GET a path, raise HTTPError on 4xx/5xx, return the JSON: what a client usually does."""
+
+    def get_json() -> Any:
+        response = service.get(path, timeout=2)
+        response.raise_for_status()
+        return response.json()
+
+    return get_json
+
+
+def interrupted() -> None:
+    raise KeyboardInterrupt
+
+
+def close(a: float, b: float) -> bool:
+    return abs(a - b) <= TOLERANCE
+
+
+def contains(line: str, piece: str) -> bool:
+    """``piece`` appears in ``line``, and a leading number is not part of a longer one."""
+    return re.search(r"(?<![\d.])" + re.escape(piece), line) is not None
+
+
+# -- transitions -----------------------------------------------------------------------------
+
+
+def test_transition_events_have_from_to_and_time(impl, clock):
+    """Every transition is one state_change event with the right from, to and time"""
+    users = FakeService("users", clock).script(503, 503, 503)
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=10,
+                                  success_threshold=1, name="users", clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    for pause in (1.0, 1.0, 10.5, 10.5):  # fail at t=1 and t=2; trials at t=12.5 and t=23
+        clock.advance(pause)
+        through(breaker, fetcher(users))
+    scenario = Scenario("failure_threshold=2, recovery_timeout=10, success_threshold=1; users "
+                        "answers 503 at t=1 and t=2 (opens), a trial at t=12.5 answers 503 "
+                        "(re-opens), a trial at t=23 answers 200 (closes)")
+    S = impl.State
+    expected = [(S.CLOSED, S.OPEN, 2.0), (S.OPEN, S.HALF_OPEN, 12.5),
+                (S.HALF_OPEN, S.OPEN, 12.5), (S.OPEN, S.HALF_OPEN, 23.0),
+                (S.HALF_OPEN, S.CLOSED, 23.0)]
+    got = recorder.transitions()
+    same = len(got) == len(expected) and all(
+        a == x and b == y and close(t, z) for (a, b, t), (x, y, z) in zip(got, expected))
+    scenario.expect(same, expected=f"exactly these state_change events: "
+                                   f"{describe_transitions(expected)}",
+                    observed=describe_transitions(got),
+                    timeline=str(recorder) + "\n" + users.timeline())
+    names = {event.breaker for event in recorder.events}
+    scenario.expect(names == {"users"}, expected="every event names its breaker: 'users'",
+                    observed=f"breaker names in the events: {sorted(map(repr, names))}")
+
+
+def test_each_transition_is_announced_once(impl, clock):
+    """Reading the state or the metrics never announces a transition twice"""
+    users = FakeService("users", clock).script(503)
+    changes: list[tuple[Any, Any]] = []
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
+                                  success_threshold=2, name="users", clock=clock,
+                                  on_state_change=lambda old, new: changes.append((old, new)))
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    through(breaker, fetcher(users))  # t=0: 503, opens
+    clock.advance(11.0)
+    for _ in range(3):  # looking at the breaker after the timeout, before any call
+        breaker.state
+        breaker.metrics()
+    through(breaker, fetcher(users))  # first trial: 200, stays HALF_OPEN
+    breaker.state
+    breaker.metrics()
+    through(breaker, fetcher(users))  # second trial: 200, closes
+    breaker.state
+    breaker.metrics()
+    scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=2, with "
+                        "a listener and on_state_change; a 503 opens the breaker; 11 s later "
+                        "state and metrics() are read 3 times, then two trial calls succeed, "
+                        "with state and metrics() read after each")
+    S = impl.State
+    expected = [(S.CLOSED, S.OPEN), (S.OPEN, S.HALF_OPEN), (S.HALF_OPEN, S.CLOSED)]
+    got = [(a, b) for a, b, _ in recorder.transitions()]
+    text = "[" + ", ".join(f"{name_of(a)}->{name_of(b)}" for a, b in expected) + "]"
+    scenario.expect(got == expected, expected=f"the listener hears each transition once: "
+                                              f"{text}",
+                    observed="[" + ", ".join(f"{name_of(a)}->{name_of(b)}" for a, b in got)
+                             + "]", timeline=str(recorder))
+    scenario.expect(changes == expected, expected=f"on_state_change is called once per "
+                                                  f"transition: {text}",
+                    observed="[" + ", ".join(f"{name_of(a)}->{name_of(b)}"
+                                             for a, b in changes) + "]")
+
+
+def test_concurrent_failures_announce_one_transition(impl, clock):
+    """Under concurrent callers each transition is still announced exactly once"""
+    threads = 4
+    users = FakeService("users", clock).down(503)
+    meeting = threading.Barrier(threads, timeout=1.0)
+    users.before_reply(lambda call: meeting.wait())  # all 4 calls are in flight at once
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, name="users",
+                                  clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    outcomes = run_together(threads, fetcher(users), breaker)
+    scenario = Scenario(f"failure_threshold=2; {threads} threads call at once while the "
+                        f"breaker is CLOSED, all {threads} calls are in flight together and "
+                        f"all answer 503")
+    reached = users.call_count
+    scenario.expect(reached == threads, expected=f"all {threads} calls admitted (CLOSED)",
+                    observed=f"{reached} reached users; outcomes: "
+                             f"{', '.join(str(o) for o in outcomes)}",
+                    timeline=users.timeline())
+    transitions = recorder.transitions()
+    scenario.expect(len(transitions) == 1 and transitions[0][:2] == (impl.State.CLOSED,
+                                                                     impl.State.OPEN),
+                    expected="exactly one state_change: CLOSED->OPEN (the late failures of "
+                             "calls admitted before it change nothing)",
+                    observed=f"{len(transitions)} state_change events: "
+                             f"{describe_transitions(transitions)}", timeline=str(recorder))
+    failures = recorder.kinds().count("failure")
+    scenario.expect(failures == threads, expected=f"{threads} failure events, one per call "
+                    f"(late calls are still calls)", observed=f"{failures}",
+                    timeline=str(recorder))
+
+
+def run_together(n: int, func: Callable[[], Any], breaker: Any) -> list[Outcome]:
+    """``breaker.call(func)`` on ``n`` threads released together; what each caller got."""
+    start = threading.Barrier(n, timeout=2.0)
+    outcomes = [Outcome() for _ in range(n)]
+
+    def worker(i: int) -> None:
+        try:
+            start.wait()
+            outcomes[i] = Outcome(value=breaker.call(func))
+        except BaseException as error:  # judged on the check's own thread
+            outcomes[i] = Outcome(error=error)
+
+    workers = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(n)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(2.0)
+    if any(thread.is_alive() for thread in workers):
+        fail(f"{n} threads call the breaker at once", expected="every call returns",
+             observed="some threads are still inside the breaker after 2 s (a deadlock?)")
+    for outcome in outcomes:
+        if isinstance(outcome.error, NotImplementedError):
+            raise outcome.error
+    return outcomes
+
+
+# -- outcomes ---------------------------------------------------------------------------------
+
+
+def test_every_call_outcome_is_an_event(impl, clock):
+    """Every call is one event: success, failure, rejected or ignored, in order"""
+    users = FakeService("users", clock).script(200, 404, 503, 503)
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, name="users",
+                                  clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    caller_got: list[BaseException | None] = []
+    clock.advance(1.0)
+    try:
+        breaker.call(interrupted)
+    except KeyboardInterrupt as error:
+        caller_got.append(error)
+    else:
+        caller_got.append(None)
+    for _ in range(5):  # t=2: 200, t=3: 404, t=4: 503, t=5: 503 (opens), t=6: rejected
+        clock.advance(1.0)
+        caller_got.append(through(breaker, json_fetcher(users)).error)
+    scenario = Scenario("failure_threshold=2; at t=1 the call raises KeyboardInterrupt; then "
+                        "GET /users/7 with raise_for_status() at t=2 (200), t=3 (404), "
+                        "t=4 (503), t=5 (503: opens) and t=6 (rejected)")
+    expected = [("ignored", 1.0), ("success", 2.0), ("success", 3.0), ("failure", 4.0),
+                ("failure", 5.0), ("state_change", 5.0), ("rejected", 6.0)]
+    got = [(e.kind, e.time) for e in recorder.events]
+    same = len(got) == len(expected) and all(
+        k == x and close(t, y) for (k, t), (x, y) in zip(got, expected))
+    scenario.expect(same, expected="events: " + ", ".join(f"{k} at t={t:g}"
+                                                          for k, t in expected)
+                    + " (a 404 is an answer: a success; Ctrl-C: ignored)",
+                    observed="events: " + (", ".join(f"{k} at t={t:g}" for k, t in got)
+                                           or "none"),
+                    timeline=str(recorder) + "\n" + users.timeline())
+    errors = [event.error for event in recorder.events if event.kind != "state_change"]
+    checks = [("ignored", "the KeyboardInterrupt the caller got"),
+              ("success at t=2", "None (the call returned)"),
+              ("success at t=3", "the 404 HTTPError the caller got"),
+              ("failure at t=4", "the 503 HTTPError the caller got"),
+              ("failure at t=5", "the 503 HTTPError the caller got"),
+              ("rejected", "the CircuitOpenError the caller got")]
+    for (label, wanted), error, expected_error in zip(checks, errors, caller_got):
+        scenario.expect(error is expected_error,
+                        expected=f"the {label} event's error is {wanted}",
+                        observed=f"it is {error!r}")
+
+
+def test_metrics_snapshot_counts_everything(impl, clock):
+    """metrics() counts calls, successes, failures, ignored and rejections, with rate and state"""
+    users = FakeService("users", clock).script(200, 200, 503, 200, 503, 503, 503)
+    clock.advance(5.0)
+    breaker = impl.CircuitBreaker(failure_threshold=3, recovery_timeout=30, name="users",
+                                  clock=clock)
+    clock.advance(2.0)
+    fresh = breaker.metrics()
+    scenario = Scenario("a new breaker, created at t=5, read at t=7")
+    observed = repr(fresh)
+    scenario.expect((fresh.calls, fresh.successes, fresh.failures, fresh.rejections,
+                     fresh.ignored) == (0, 0, 0, 0, 0) and fresh.failure_rate == 0.0
+                    and fresh.state == impl.State.CLOSED
+                    and close(fresh.seconds_in_state, 2.0),
+                    expected="calls=0, successes=0, failures=0, rejections=0, ignored=0, "
+                             "failure_rate=0.0, state=CLOSED, seconds_in_state=2.0",
+                    observed=observed)
+    try:
+        breaker.call(interrupted)
+    except KeyboardInterrupt:
+        pass
+    for _ in range(7):  # 200, 200, 503, 200, 503, 503, 503: opens on the 7th
+        through(breaker, fetcher(users))
+    for _ in range(4):
+        through(breaker, fetcher(users))  # rejected
+    clock.advance(12.5)
+    m = breaker.metrics()
+    scenario = Scenario("failure_threshold=3; one call raises KeyboardInterrupt, then users "
+                        "answers 200, 200, 503, 200, 503, 503, 503 (opens at t=7), then 4 "
+                        "calls are rejected; metrics() read 12.5 s after opening")
+    wanted = dict(calls=8, successes=3, failures=4, rejections=4, ignored=1)
+    got = {key: getattr(m, key) for key in wanted}
+    scenario.expect(got == wanted,
+                    expected="calls=8 (7 answered + 1 ignored; rejections are not calls), "
+                             "successes=3, failures=4, rejections=4, ignored=1",
+                    observed=", ".join(f"{k}={v}" for k, v in got.items()),
+                    timeline=users.timeline())
+    scenario.expect(abs(m.failure_rate - 400 / 7) < 0.01,
+                    expected="failure_rate 57.14 (4 failures of 7 judged calls, in percent)",
+                    observed=f"{m.failure_rate!r}")
+    scenario.expect(m.state == impl.State.OPEN and close(m.seconds_in_state, 12.5),
+                    expected="state OPEN, seconds_in_state 12.5",
+                    observed=f"state {name_of(m.state)}, seconds_in_state "
+                             f"{m.seconds_in_state!r}")
+
+
+def test_rejections_are_not_calls(impl, clock):
+    """Rejected calls are counted as rejections, never as calls or failures of the service"""
+    payments = FakeService("payments", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, name="payments",
+                                  clock=clock)
+    for _ in range(12):  # 2 failures open it; the other 10 are rejected
+        through(breaker, fetcher(payments))
+        clock.advance(0.5)
+    m = breaker.metrics()
+    scenario = Scenario("failure_threshold=2; payments answers 503; 12 calls: 2 reach "
+                        "payments and fail (opens), 10 are rejected")
+    scenario.expect(payments.call_count == 2, expected="2 calls reach payments",
+                    observed=f"{payments.call_count}", timeline=payments.timeline())
+    got = (m.calls, m.failures, m.successes, m.rejections)
+    scenario.expect(got == (2, 2, 0, 10) and close(m.failure_rate, 100.0),
+                    expected="calls=2, failures=2, successes=0, rejections=10, "
+                             "failure_rate=100.0: a rejection never reached the service",
+                    observed=f"calls={got[0]}, failures={got[1]}, successes={got[2]}, "
+                             f"rejections={got[3]}, failure_rate={m.failure_rate!r}")
+
+
+def test_metrics_is_a_snapshot(impl, clock):
+    """A metrics snapshot does not change when the breaker moves on"""
+    users = FakeService("users", clock).script(200, 503, 503)
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, name="users",
+                                  clock=clock)
+    through(breaker, fetcher(users))
+    clock.advance(1.0)
+    before = breaker.metrics()
+    taken = (before.calls, before.successes, before.failures, before.state,
+             before.seconds_in_state)
+    for _ in range(3):  # 503, 503 (opens), rejected
+        through(breaker, fetcher(users))
+    clock.advance(5.0)
+    after = breaker.metrics()
+    now = (before.calls, before.successes, before.failures, before.state,
+           before.seconds_in_state)
+    scenario = Scenario("snapshot = breaker.metrics() after 1 success; then 2 failures open "
+                        "the breaker, 1 call is rejected and 5 s pass")
+    scenario.expect(now == taken, expected=f"the snapshot still says calls=1, successes=1, "
+                    f"failures=0, state=CLOSED, seconds_in_state={taken[4]!r}",
+                    observed=f"it now says calls={now[0]}, successes={now[1]}, "
+                             f"failures={now[2]}, state={name_of(now[3])}, "
+                             f"seconds_in_state={now[4]!r}")
+    scenario.expect(after.calls == 3 and after.state == impl.State.OPEN,
+                    expected="a new metrics() call says calls=3, state=OPEN",
+                    observed=f"calls={after.calls}, state={name_of(after.state)}")
+
+
+def test_seconds_in_state_restart_at_each_transition(impl, clock):
+    """Time in state counts from the last transition, on the injected clock"""
+    users = FakeService("users", clock).script(503)
+    clock.advance(100.0)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
+                                  success_threshold=1, name="users", clock=clock)
+    scenario = Scenario("a breaker created at t=100 (failure_threshold=1, recovery_timeout=10, "
+                        "success_threshold=1): read at t=103 (CLOSED), a 503 at t=103 opens "
+                        "it, read at t=107.5, a trial at t=113.5 succeeds (closes), "
+                        "read at t=115.5")
+
+    def expect_reading(state: str, since: float, seconds: float) -> None:
+        m = breaker.metrics()
+        scenario.expect(name_of(m.state) == state and close(m.seconds_in_state, seconds),
+                        expected=f"at t={clock.now:g}: {state} since t={since:g}, "
+                                 f"seconds_in_state {seconds}",
+                        observed=f"state {name_of(m.state)}, seconds_in_state "
+                                 f"{m.seconds_in_state!r}", timeline=users.timeline())
+
+    clock.advance(3.0)
+    expect_reading("CLOSED", 100.0, 3.0)
+    through(breaker, fetcher(users))  # t=103: 503, opens
+    clock.advance(4.5)
+    expect_reading("OPEN", 103.0, 4.5)
+    clock.advance(6.0)
+    through(breaker, fetcher(users))  # t=113.5: the trial answers 200, closes
+    clock.advance(2.0)
+    expect_reading("CLOSED", 113.5, 2.0)
+
+
+# -- listeners that misbehave ----------------------------------------------------------------------
+
+
+def broken_listener(event: Any) -> None:
+    raise RuntimeError("a bug in a listener")
+
+
+def test_a_raising_listener_never_changes_what_callers_get(impl, clock):
+    """A listener that raises never changes a call's result or exception"""
+    users = FakeService("users", clock).script(200, 503, 503)
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, name="users",
+                                  clock=clock)
+    breaker.add_listener(broken_listener)
+    outcomes = [through(breaker, json_fetcher(users)) for _ in range(4)]
+    scenario = Scenario("a listener raises RuntimeError on every event; failure_threshold=2; "
+                        "GET /users/7 with raise_for_status(): 200, 503, 503 (opens), then a "
+                        "4th call")
+    wanted = [("the user's JSON returned", lambda o: o.returned and isinstance(o.value, dict)),
+              ("the 503 HTTPError raised", lambda o: o.raised(requests.HTTPError)),
+              ("the 503 HTTPError raised (it trips the breaker)",
+               lambda o: o.raised(requests.HTTPError)),
+              ("CircuitOpenError raised", lambda o: o.raised(impl.CircuitOpenError))]
+    for number, ((text, ok), outcome) in enumerate(zip(wanted, outcomes), start=1):
+        scenario.expect(ok(outcome), expected=f"call {number}: {text}",
+                        observed=str(outcome), timeline=users.timeline())
+
+
+def test_a_raising_listener_never_aborts_a_transition(impl, clock):
+    """A listener or on_state_change that raises never stops a transition"""
+    users = FakeService("users", clock).script(503, 503)
+    heard: list[tuple[Any, Any]] = []
+
+    def broken_on_state_change(old: Any, new: Any) -> None:
+        heard.append((old, new))
+        raise RuntimeError("a bug in on_state_change")
+
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=10,
+                                  success_threshold=1, name="users", clock=clock,
+                                  on_state_change=broken_on_state_change)
+    breaker.add_listener(broken_listener)
+    scenario = Scenario("a listener and on_state_change both raise RuntimeError every time; "
+                        "failure_threshold=2, recovery_timeout=10, success_threshold=1; users "
+                        "answers 503, 503, then 200")
+    for _ in range(2):
+        through(breaker, fetcher(users))
+    reached_before = users.call_count
+    outcome = through(breaker, fetcher(users))
+    scenario.expect(users.call_count == reached_before and
+                    outcome.raised(impl.CircuitOpenError),
+                    expected="after 2 failures the breaker is OPEN: the 3rd call is rejected "
+                             "without reaching users",
+                    observed=f"the 3rd call: {outcome}; {users.call_count} calls reached "
+                             f"users", timeline=users.timeline())
+    clock.advance(10.5)
+    outcome = through(breaker, fetcher(users))
+    scenario.expect(outcome.returned and getattr(outcome.value, "status_code", None) == 200,
+                    expected="10.5 s later a trial call reaches users and returns its 200",
+                    observed=str(outcome), timeline=users.timeline())
+    state = breaker.state
+    scenario.expect(state == impl.State.CLOSED,
+                    expected="the successful trial closes the breaker: state CLOSED",
+                    observed=f"state {name_of(state)}", timeline=users.timeline())
+    S = impl.State
+    expected = [(S.CLOSED, S.OPEN), (S.OPEN, S.HALF_OPEN), (S.HALF_OPEN, S.CLOSED)]
+    scenario.expect(heard == expected, expected="on_state_change called for CLOSED->OPEN, "
+                                                "OPEN->HALF_OPEN, HALF_OPEN->CLOSED",
+                    observed="[" + ", ".join(f"{name_of(a)}->{name_of(b)}"
+                                             for a, b in heard) + "]")
+
+
+def test_other_listeners_still_run(impl, clock):
+    """When one listener raises, the listeners after it still receive every event"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, name="users",
+                                  clock=clock)
+    breaker.add_listener(broken_listener)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    breaker.add_listener(broken_listener)
+    for _ in range(3):  # 503, 503 (opens), rejected
+        clock.advance(1.0)
+        through(breaker, fetcher(users))
+    scenario = Scenario("three listeners: one that raises, a recorder, one that raises; "
+                        "failure_threshold=2; users answers 503, 503 (opens), then a call "
+                        "is rejected")
+    expected = ["failure", "failure", "state_change", "rejected"]
+    scenario.expect(recorder.kinds() == expected,
+                    expected="the recorder receives every event: " + ", ".join(expected),
+                    observed=", ".join(recorder.kinds()) or "no events",
+                    timeline=str(recorder))
+
+
+def test_listeners_run_outside_the_breaker_lock(impl, clock):
+    """Listeners run after the breaker's lock is released: they may read the breaker"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, name="users",
+                                  clock=clock)
+    seen: list[tuple[str, bool]] = []
+    errors: list[BaseException] = []
+
+    def read_breaker() -> None:
+        try:
+            breaker.state
+            breaker.metrics()
+        except BaseException as error:  # judged on the check's own thread
+            errors.append(error)
+
+    def curious(event: Any) -> None:
+        """Reads the breaker the way an exporter thread would, waiting at most 0.3 s."""
+        read = threading.Thread(target=read_breaker, daemon=True)
+        read.start()
+        read.join(0.3 if not seen or seen[-1][1] else 0.0)
+        seen.append((event.kind, not read.is_alive()))
+
+    breaker.add_listener(curious)
+    done = threading.Event()
+
+    def calls() -> None:
+        try:
+            for _ in range(3):  # 503, 503 (opens), rejected
+                through(breaker, fetcher(users))
+        except BaseException as error:
+            errors.append(error)
+        done.set()
+
+    worker = threading.Thread(target=calls, daemon=True)
+    worker.start()
+    worker.join(2.0)
+    for error in errors:
+        if isinstance(error, NotImplementedError):
+            raise error
+    scenario = Scenario("a listener reads breaker.state and breaker.metrics() (on a helper "
+                        "thread, as a metrics exporter would) for every event; "
+                        "failure_threshold=2; users answers 503, 503 (opens), then a call "
+                        "is rejected")
+    scenario.expect(done.is_set(), expected="the three calls return",
+                    observed="they are still stuck after 2 s", timeline=users.timeline())
+    kinds = [kind for kind, _ in seen]
+    scenario.expect(kinds == ["failure", "failure", "state_change", "rejected"],
+                    expected="the listener ran for failure, failure, state_change, rejected",
+                    observed=", ".join(kinds) or "it never ran")
+    scenario.expect(not errors, expected="reading the breaker from a listener works",
+                    observed=f"it raised {errors[0]!r}" if errors else "")
+    blocked = [kind for kind, read in seen if not read]
+    first = blocked[0] if blocked else ""
+    scenario.expect(not blocked, expected="every read of the breaker returns at once",
+                    observed=f"reading the breaker blocked during the {first} event: the "
+                             f"listener is called while the breaker holds its lock (so a slow "
+                             f"listener would stall every caller)")
+
+
+# -- status lines -------------------------------------------------------------------------------
+
+
+def expect_line(scenario: Scenario, line: Any, name: str, pieces: list[str],
+                timeline: str | None = None) -> None:
+    text = f"{line!r}"
+    scenario.expect(isinstance(line, str) and "\n" not in line,
+                    expected=f"one line of text for {name}", observed=text)
+    scenario.expect(line.startswith(f"{name}: "),
+                    expected=f"the line starts with the breaker's name: '{name}: '",
+                    observed=text)
+    missing = [piece for piece in pieces if not contains(line, piece)]
+    scenario.expect(not missing, expected=f"a line like '{name}: " + ", ".join(pieces)
+                    .replace(", (", " (") + " ...' (see the README's format)",
+                    observed=f"{text}, which lacks {', '.join(repr(p) for p in missing)}",
+                    timeline=timeline)
+
+
+def test_status_line_reads_like_the_readme(impl, clock):
+    """status_line gives one readable line: name, state, calls, failures, rate, rejections, time"""
+    users = FakeService("users", clock).script(200, 200, 503, 503)
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, name="users",
+                                  clock=clock)
+    fresh = impl.status_line(breaker)
+    expect_line(Scenario("status_line of a new breaker named 'users'"), fresh, "users",
+                ["CLOSED", "0 calls", "0 failures", "(0%)", "0 rejected", "0.0 s in state"])
+    for _ in range(7):  # 200, 200, 503, 503 (opens), 3 rejected
+        through(breaker, fetcher(users))
+    clock.advance(3.0)
+    line = impl.status_line(breaker)
+    expect_line(Scenario("users answers 200, 200, 503, 503 (opens; failure_threshold=2), "
+                         "then 3 calls are rejected; status_line 3 s after opening"),
+                line, "users", ["OPEN", "4 calls", "2 failures", "(50%)", "3 rejected",
+                                "3.0 s in state"], users.timeline())
+
+
+def test_registry_gives_a_status_line_per_breaker(impl, clock, network):
+    """The registry gives one status line per breaker, sorted by name"""
+    payments = network.service("payments").down(503)
+    users = network.service("users")
+    registry = impl.BreakerRegistry(defaults={"failure_threshold": 3, "recovery_timeout": 30},
+                                    clock=clock)
+    session = network.session()
+
+    def fetch(url: str) -> Any:
+        return registry.for_url(url).call(session.get, url, timeout=2)
+
+    for n in range(1, 6):
+        Scenario("").run(lambda: fetch(f"{payments.url}/charges/{n}"))
+        Scenario("").run(lambda: fetch(f"{users.url}/users/{n}"))
+        clock.advance(1.0)
+    scenario = Scenario("payments answers 503, users is healthy; 5 rounds, 1 s apart, of "
+                        "GET payments.test/charges/n and users.test/users/n through "
+                        "registry.for_url(url) (failure_threshold=3: payments opens at t=2); "
+                        "registry.status_lines() at t=5")
+    lines = registry.status_lines()
+    timeline = describe_calls([payments, users])
+    scenario.expect(isinstance(lines, list) and len(lines) == 2,
+                    expected="a list of 2 lines: payments.test, then users.test",
+                    observed=repr(lines), timeline=timeline)
+    expect_line(scenario, lines[0], "payments.test",
+                ["OPEN", "3 calls", "3 failures", "(100%)", "2 rejected", "3.0 s in state"],
+                timeline)
+    expect_line(scenario, lines[1], "users.test",
+                ["CLOSED", "5 calls", "0 failures", "(0%)", "0 rejected", "5.0 s in state"],
+                timeline)
