@@ -1,0 +1,566 @@
+"""Lesson 2 checks: backoff with full jitter, what to retry, and Retry-After.
+
+Every retry here gets an injected ``sleep`` (a fake clock's: it records the wait and moves
+fake time), an injected ``random`` (a stub with known values, or a seeded generator), and
+an injected ``wall_clock`` (the fake clock's wall time), so every expected wait is exact.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from typing import Any, Callable, Iterable
+
+import requests
+
+from fake_services import (FakeClock, FakeNetwork, FakeService, connect_timeout, error,
+                           malformed_json, read_timeout, refused, reset)
+from fake_services.replies import as_reply
+from harness import Outcome, Scenario
+from harness.guards import RealSleepError
+
+USER = "/users/42"
+TOLERANCE = 1e-9
+
+
+class TooManyCalls(BaseException):
+    """Stops an implementation that would call the service forever."""
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+def fetcher(service: FakeService, *, limit: int = 50,
+            network: FakeNetwork | None = None) -> Callable[[], Any]:
+    """What a learner retries: GET a user, raise on an HTTP error status, return the JSON.
+
+    Through ``requests`` when a ``network`` is given, else through the fake's direct transport.
+    """
+    session = network.session() if network is not None else None
+
+    def fetch_user() -> Any:
+        if service.call_count >= limit:
+            raise TooManyCalls(f"more than {limit} calls")
+        if session is not None:
+            response = session.get(service.url + USER, timeout=2)
+        else:
+            response = service.get(USER, timeout=2)
+        response.raise_for_status()
+        return response.json()
+
+    return fetch_user
+
+
+def response_getter(service: FakeService, returned: list[requests.Response],
+                    limit: int = 50) -> Callable[[], requests.Response]:
+    """A call that returns the response as is (no raise_for_status), remembering each one."""
+
+    def get_user() -> requests.Response:
+        if service.call_count >= limit:
+            raise TooManyCalls(f"more than {limit} calls")
+        response = service.get(USER, timeout=2)
+        returned.append(response)
+        return response
+
+    return get_user
+
+
+def constant(value: float) -> Callable[[], float]:
+    """A random source that always says ``value``."""
+    return lambda: value
+
+
+def sequence(*values: float) -> Callable[[], float]:
+    """A random source that says ``values`` in order, then repeats the last one."""
+    remaining = list(values)
+
+    def next_value() -> float:
+        return remaining.pop(0) if len(remaining) > 1 else remaining[0]
+
+    return next_value
+
+
+def run_retry(impl: Any, scenario: Scenario, clock: FakeClock, func: Callable[[], Any],
+              **settings: Any) -> Outcome:
+    """``impl.retry(func, ...)`` with the fake clock's sleep and wall time unless overridden."""
+    settings = {"sleep": clock.sleep, "random": constant(0.5), "wall_clock": clock.wall,
+                **settings}
+    return scenario.run(lambda: impl.retry(func, **settings))
+
+
+def shown(waits: Iterable[float]) -> str:
+    return "[" + ", ".join(f"{w:g}" for w in waits) + "]"
+
+
+def same_waits(observed: list[float], expected: list[float]) -> bool:
+    return len(observed) == len(expected) and all(
+        abs(o - e) <= TOLERANCE for o, e in zip(observed, expected))
+
+
+def judge(impl: Any, outcome: object) -> str:
+    """``is_transient(outcome)`` as a word: "transient", "not transient" or what it raised."""
+    try:
+        verdict = impl.is_transient(outcome)
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        return f"raised {type(exc).__name__}: {exc}"
+    return "transient" if verdict else "not transient"
+
+
+def raised_by(service: FakeService, reply: Any) -> Exception:
+    """The exception ``requests`` raises for a transport fault, as a real call sees it."""
+    service.script(reply)
+    try:
+        service.get(USER, timeout=2)
+    except Exception as exc:
+        return exc
+    raise AssertionError(f"{reply} did not raise")
+
+
+def http_error(response: requests.Response) -> requests.HTTPError:
+    try:
+        response.raise_for_status()
+    except requests.HTTPError as exc:
+        return exc
+    raise AssertionError(f"{response.status_code} did not raise HTTPError")
+
+
+# -- what to retry -----------------------------------------------------------------------------
+
+def test_classifies_transient_failures(impl, clock):
+    """Classifies connection errors, timeouts, 5xx and 429 as transient"""
+    users = FakeService("users", clock)
+    cases: list[tuple[str, object]] = []
+    for label, reply in [("connection refused", refused()), ("connection reset", reset()),
+                         ("read timeout", read_timeout()),
+                         ("connect timeout", connect_timeout())]:
+        exc = raised_by(users, reply)
+        cases.append((f"{label} ({type(exc).__name__})", exc))
+    for status in (500, 502, 503, 504, 429):
+        response = users.script(status).get(USER, timeout=2)
+        cases.append((f"a returned {status} Response", response))
+        cases.append((f"an HTTPError carrying a {status}", http_error(response)))
+    scenario = Scenario("is_transient(outcome) for failures that may go away on their own")
+    wrong = [f"{label}: {verdict}" for label, outcome in cases
+             if (verdict := judge(impl, outcome)) != "transient"]
+    scenario.expect(not wrong, expected="every one of them judged transient",
+                    observed="; ".join(wrong))
+
+
+def test_classifies_permanent_failures(impl, clock):
+    """Classifies 4xx answers, malformed JSON, other errors and successes as not transient"""
+    users = FakeService("users", clock)
+    cases: list[tuple[str, object]] = []
+    for status in (400, 401, 403, 404, 409, 422):
+        response = users.script(status).get(USER, timeout=2)
+        cases.append((f"a returned {status} Response", response))
+        cases.append((f"an HTTPError carrying a {status}", http_error(response)))
+    cases.append(("a returned 200 Response", users.script(200).get(USER, timeout=2)))
+    broken = users.script(malformed_json()).get(USER, timeout=2)
+    try:
+        broken.json()
+    except Exception as exc:
+        cases.append((f"malformed JSON in a 200 ({type(exc).__name__})", exc))
+    cases += [("ValueError('bad user id')", ValueError("bad user id")),
+              ("KeyError('name')", KeyError("name")),
+              ("RuntimeError('bug')", RuntimeError("bug")),
+              ("the value {'id': 42}", {"id": 42})]
+    scenario = Scenario("is_transient(outcome) for outcomes that trying again cannot fix")
+    wrong = [f"{label}: {verdict}" for label, outcome in cases
+             if (verdict := judge(impl, outcome)) != "not transient"]
+    scenario.expect(not wrong, expected="every one of them judged not transient",
+                    observed="; ".join(wrong))
+
+
+def test_retries_transient_failures_until_success(impl, clock, network):
+    """Retries connection errors, timeouts, 503 and 429, and returns the first success"""
+    users = network.service("users").script(refused(), read_timeout(), 503, 429, 200)
+    scenario = Scenario("the users service refuses the connection, times out, answers 503, "
+                        "then 429, then 200; retry(fetch_user, attempts=5)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users, network=network), attempts=5)
+    scenario.expect(outcome.returned and isinstance(outcome.value, dict)
+                    and outcome.value.get("path") == USER,
+                    expected="the user's JSON from the fifth call", observed=str(outcome),
+                    timeline=users.timeline())
+    scenario.expect(users.call_count == 5 and len(clock.sleeps) == 4,
+                    expected="5 calls with a wait before each of the 4 retries",
+                    observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}",
+                    timeline=users.timeline())
+
+
+def test_does_not_retry_a_404(impl, network):
+    """Never retries a 404 (or another 4xx): one call, its error raised, no wait"""
+    for status in (404, 400, 401, 403, 409, 422):
+        clock = FakeClock()
+        users = FakeService(f"users{status}", clock).script(status)
+        network.add(users)
+        scenario = Scenario(f"the users service answers {status}; "
+                            f"retry(fetch_user, attempts=3)")
+        outcome = run_retry(impl, scenario, clock, fetcher(users, network=network), attempts=3)
+        scenario.expect(users.call_count == 1,
+                        expected=f"exactly 1 call: a {status} will not change if asked again",
+                        observed=f"{users.call_count} calls", timeline=users.timeline())
+        scenario.expect(outcome.raised(requests.HTTPError) and
+                        getattr(outcome.error.response, "status_code", None) == status,
+                        expected=f"the {status} raised to the caller (its HTTPError)",
+                        observed=str(outcome))
+        scenario.expect(not clock.sleeps, expected="no wait",
+                        observed=f"waits {shown(clock.sleeps)}")
+
+
+def test_does_not_retry_malformed_json_or_bugs(impl):
+    """Never retries malformed JSON or a non-HTTP error: one call, the same error raised"""
+    cases = [("the users service answers 200 with a body that is not JSON",
+              lambda users: users.script(malformed_json()), lambda fetch: fetch()),
+             ("the users service answers 200, and the code reads a field the body lacks "
+              "(a KeyError: a bug, not a failure of the service)",
+              lambda users: users.healthy(), lambda fetch: fetch()["name"])]
+    for description, arrange, use in cases:
+        clock = FakeClock()
+        users = FakeService("users", clock)
+        arrange(users)
+        fetch = fetcher(users)
+        errors: list[Exception] = []
+
+        def fetch_and_remember(fetch: Callable[[], Any] = fetch,
+                               use: Callable[..., Any] = use,
+                               errors: list[Exception] = errors) -> Any:
+            try:
+                return use(fetch)
+            except Exception as exc:
+                errors.append(exc)
+                raise
+
+        scenario = Scenario(f"{description}; retry(fetch_user, attempts=3)")
+        outcome = run_retry(impl, scenario, clock, fetch_and_remember, attempts=3)
+        scenario.expect(users.call_count == 1, expected="exactly 1 call",
+                        observed=f"{users.call_count} calls", timeline=users.timeline())
+        scenario.expect(bool(errors) and outcome.error is errors[-1],
+                        expected=f"the call's own {type(errors[-1]).__name__ if errors else ''} "
+                                 f"raised, unchanged",
+                        observed=str(outcome))
+        scenario.expect(not clock.sleeps, expected="no wait",
+                        observed=f"waits {shown(clock.sleeps)}")
+
+
+# -- how long to wait --------------------------------------------------------------------------
+
+def test_waits_follow_full_jitter(impl, clock):
+    """Waits random() × base_delay × 2**k before retry k+1: full jitter, doubling each time"""
+    users = FakeService("users", clock).down(503)
+    draws = (0.5, 0.25, 0.75, 0.1, 0.9)
+    scenario = Scenario(f"the users service answers 503 to everything; random() says "
+                        f"{', '.join(map(str, draws))}; retry(fetch_user, attempts=6, "
+                        f"base_delay=0.5, max_delay=100)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=6, base_delay=0.5,
+                        max_delay=100.0, random=sequence(*draws))
+    expected = [r * 0.5 * 2 ** k for k, r in enumerate(draws)]
+    scenario.expect(same_waits(clock.sleeps, expected),
+                    expected=f"waits {shown(expected)} (random() × 0.5 × 2**k for k = 0..4)",
+                    observed=f"waits {shown(clock.sleeps)}; {outcome}",
+                    timeline=users.timeline())
+
+
+def test_waits_are_capped_by_max_delay(impl, clock):
+    """Never waits longer than max_delay, jitter included"""
+    users = FakeService("users", clock).down(503)
+    scenario = Scenario("the users service answers 503 to everything; random() says 0.999 "
+                        "every time; retry(fetch_user, attempts=9, base_delay=1, max_delay=4)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=9, base_delay=1.0,
+                        max_delay=4.0, random=constant(0.999))
+    expected = [0.999 * min(4.0, 2 ** k) for k in range(8)]
+    scenario.expect(same_waits(clock.sleeps, expected),
+                    expected=f"waits {shown(expected)}: the doubling stops at max_delay=4",
+                    observed=f"waits {shown(clock.sleeps)}; {outcome}")
+
+    seeded = FakeClock()
+    users = FakeService("orders", seeded).down(503)
+    scenario = Scenario("the orders service answers 503 to everything; random is "
+                        "random.Random(7).random; retry(fetch_order, attempts=12, "
+                        "base_delay=0.2, max_delay=3)")
+    run_retry(impl, scenario, seeded, fetcher(users), attempts=12, base_delay=0.2,
+              max_delay=3.0, random=random.Random(7).random)
+    ceilings = [min(3.0, 0.2 * 2 ** k) for k in range(11)]
+    outside = [f"wait {k + 1} = {w:g} (allowed 0..{c:g})"
+               for k, (w, c) in enumerate(zip(seeded.sleeps, ceilings))
+               if not -TOLERANCE <= w <= c + TOLERANCE]
+    scenario.expect(len(seeded.sleeps) == 11 and not outside,
+                    expected="11 waits, wait k+1 within [0, min(3, 0.2 × 2**k)]",
+                    observed="; ".join(outside) or f"{len(seeded.sleeps)} waits")
+
+
+def test_waits_exactly_attempts_minus_one_times(impl):
+    """Waits exactly attempts - 1 times: never after the last attempt, never after a success"""
+    for attempts in (1, 2, 5):
+        clock = FakeClock()
+        users = FakeService("users", clock).down(503)
+        scenario = Scenario(f"the users service answers 503 to everything; "
+                            f"retry(fetch_user, attempts={attempts})")
+        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=attempts)
+        scenario.expect(users.call_count == attempts,
+                        expected=f"{attempts} calls", observed=f"{users.call_count} calls",
+                        timeline=users.timeline())
+        scenario.expect(len(clock.sleeps) == attempts - 1,
+                        expected=f"{attempts - 1} waits: one between each two calls, none "
+                                 f"after the last",
+                        observed=f"{len(clock.sleeps)} waits {shown(clock.sleeps)}",
+                        timeline=users.timeline())
+        scenario.expect(outcome.raised(requests.HTTPError),
+                        expected="the last 503 raised (an HTTPError)", observed=str(outcome))
+    clock = FakeClock()
+    users = FakeService("users", clock).script(503, 503, 200)
+    scenario = Scenario("the users service answers 503, 503, then 200; "
+                        "retry(fetch_user, attempts=5)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=5)
+    scenario.expect(outcome.returned and users.call_count == 3 and len(clock.sleeps) == 2,
+                    expected="the user returned after 3 calls and 2 waits (none after the "
+                             "success)",
+                    observed=f"{outcome}; {users.call_count} calls, "
+                             f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+
+
+def test_waits_through_the_injected_sleep(impl, clock):
+    """Waits only through the injected sleep, never with a real time.sleep"""
+    users = FakeService("users", clock).down(503)
+    scenario = Scenario("the users service answers 503 to everything; "
+                        "retry(fetch_user, attempts=3, sleep=fake_sleep)")
+    try:
+        run_retry(impl, scenario, clock, fetcher(users), attempts=3)
+    except RealSleepError:
+        scenario.fail(expected="2 waits through the injected sleep (the checks run on fake "
+                               "time)",
+                      observed="time.sleep was called for real")
+    scenario.expect(len(clock.sleeps) == 2,
+                    expected="2 waits through the injected sleep",
+                    observed=f"{len(clock.sleeps)} calls to the injected sleep",
+                    timeline=users.timeline())
+
+
+# -- Retry-After -------------------------------------------------------------------------------
+
+def test_honours_retry_after_in_seconds(impl, clock, network):
+    """Honours Retry-After in seconds on 429 and 503, instead of its own backoff"""
+    users = network.service("users").script(error(429, retry_after=3),
+                                            error(503, retry_after=7), 200)
+    scenario = Scenario("the users service answers 429 with Retry-After: 3, then 503 with "
+                        "Retry-After: 7, then 200; retry(fetch_user, attempts=3, "
+                        "base_delay=0.1, max_delay=10)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users, network=network), attempts=3,
+                        base_delay=0.1, max_delay=10.0)
+    scenario.expect(same_waits(clock.sleeps, [3.0, 7.0]),
+                    expected="waits [3, 7]: what the server asked for",
+                    observed=f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+    scenario.expect(outcome.returned and users.call_count == 3,
+                    expected="the user returned after 3 calls",
+                    observed=f"{outcome}; {users.call_count} calls", timeline=users.timeline())
+
+
+def test_honours_retry_after_as_an_http_date(impl):
+    """Honours Retry-After as an HTTP-date, read against the injected wall clock"""
+    for status, ahead in ((503, 4), (429, 25)):
+        clock = FakeClock()
+        users = FakeService("users", clock).script(
+            error(status, retry_after=clock.http_date(ahead)), 200)
+        date = clock.http_date(ahead)
+        scenario = Scenario(f"the users service answers {status} with Retry-After: {date} "
+                            f"(the wall clock says {clock.http_date()}), then 200; "
+                            f"retry(fetch_user, attempts=3, max_delay=30, "
+                            f"wall_clock=fake_wall_clock)")
+        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, max_delay=30.0)
+        scenario.expect(same_waits(clock.sleeps, [float(ahead)]),
+                        expected=f"one wait of {ahead} s, until that date",
+                        observed=f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+        scenario.expect(outcome.returned, expected="the user returned", observed=str(outcome))
+
+    clock = FakeClock()
+    users = FakeService("users", clock).script(error(503, retry_after=clock.http_date(-30)), 200)
+    scenario = Scenario(f"the users service answers 503 with Retry-After: "
+                        f"{clock.http_date(-30)}, 30 s in the past, then 200; "
+                        f"retry(fetch_user, attempts=3)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3)
+    scenario.expect(outcome.returned and users.call_count == 2 and sum(clock.sleeps) == 0
+                    and len(clock.sleeps) <= 1,
+                    expected="a date in the past means now: no waiting, the user returned "
+                             "after 2 calls",
+                    observed=f"{outcome}; {users.call_count} calls, "
+                             f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+
+
+def test_stops_when_retry_after_exceeds_max_delay(impl):
+    """Stops at once when Retry-After asks for longer than max_delay"""
+    for status, retry_after in ((503, lambda clock: 30),
+                                (429, lambda clock: clock.http_date(60))):
+        clock = FakeClock()
+        label = retry_after(clock)
+        users = FakeService("users", clock).script(error(status, retry_after=label), 200)
+        scenario = Scenario(f"the users service answers {status} with Retry-After: {label}, "
+                            f"then would answer 200; retry(fetch_user, attempts=3, "
+                            f"max_delay=10)")
+        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, max_delay=10.0)
+        scenario.expect(users.call_count == 1 and not clock.sleeps,
+                        expected="1 call and no wait: the server asks for more than we may "
+                                 "wait, so give up now",
+                        observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}",
+                        timeline=users.timeline())
+        scenario.expect(outcome.raised(requests.HTTPError),
+                        expected=f"the {status} raised to the caller", observed=str(outcome))
+
+
+def test_unreadable_retry_after_falls_back_to_backoff(impl, clock):
+    """Falls back to its own backoff when Retry-After cannot be read"""
+    users = FakeService("users", clock).script(error(503, retry_after="soon"), 200)
+    scenario = Scenario("the users service answers 503 with Retry-After: soon, then 200; "
+                        "random() says 0.5; retry(fetch_user, attempts=3, base_delay=1)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, base_delay=1.0)
+    scenario.expect(outcome.returned and same_waits(clock.sleeps, [0.5]),
+                    expected="one full-jitter wait of 0.5 (0.5 × 1 × 2**0), then the user",
+                    observed=f"{outcome}; waits {shown(clock.sleeps)}",
+                    timeline=users.timeline())
+
+
+# -- returned responses and settings -----------------------------------------------------------
+
+def test_returned_responses_are_judged_too(impl, clock):
+    """Retries a returned 5xx Response, and returns the last Response when attempts run out"""
+    users = FakeService("users", clock).down(503)
+    returned: list[requests.Response] = []
+    scenario = Scenario("get_user returns the Response without raise_for_status; the users "
+                        "service answers 503 to everything; retry(get_user, attempts=3)")
+    outcome = run_retry(impl, scenario, clock, response_getter(users, returned), attempts=3)
+    scenario.expect(users.call_count == 3 and len(clock.sleeps) == 2,
+                    expected="3 calls and 2 waits", observed=f"{users.call_count} calls, "
+                    f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+    scenario.expect(outcome.returned and returned and outcome.value is returned[-1],
+                    expected="the third call's 503 Response returned as is",
+                    observed=str(outcome))
+
+    clock = FakeClock()
+    users = FakeService("users", clock).script(404)
+    returned.clear()
+    scenario = Scenario("get_user returns the Response; the users service answers 404; "
+                        "retry(get_user, attempts=3)")
+    outcome = run_retry(impl, scenario, clock, response_getter(users, returned), attempts=3)
+    scenario.expect(users.call_count == 1 and outcome.returned and returned
+                    and outcome.value is returned[0],
+                    expected="1 call, and the 404 Response returned as is",
+                    observed=f"{users.call_count} calls; {outcome}", timeline=users.timeline())
+
+    clock = FakeClock()
+    users = FakeService("users", clock).script(error(429, retry_after=2), 200)
+    returned.clear()
+    scenario = Scenario("get_user returns the Response; the users service answers 429 with "
+                        "Retry-After: 2, then 200; retry(get_user, attempts=3)")
+    outcome = run_retry(impl, scenario, clock, response_getter(users, returned), attempts=3)
+    scenario.expect(same_waits(clock.sleeps, [2.0]) and outcome.returned
+                    and getattr(outcome.value, "status_code", None) == 200,
+                    expected="one wait of 2 s, then the 200 Response returned",
+                    observed=f"waits {shown(clock.sleeps)}; {outcome}",
+                    timeline=users.timeline())
+
+
+def test_rejects_invalid_settings(impl, clock):
+    """Rejects attempts below 1 and negative delays with ValueError, without calling"""
+    for settings in ({"attempts": 0}, {"attempts": -1}, {"base_delay": -0.1},
+                     {"max_delay": -1.0}):
+        users = FakeService("users", clock)
+        described = ", ".join(f"{k}={v}" for k, v in settings.items())
+        scenario = Scenario(f"retry(fetch_user, {described})")
+        try:
+            outcome = run_retry(impl, scenario, clock, fetcher(users), **settings)
+        except TooManyCalls:
+            scenario.fail(expected="ValueError at once",
+                          observed="the service was called more than 50 times")
+        scenario.expect(outcome.raised(ValueError), expected="ValueError",
+                        observed=str(outcome))
+        scenario.expect(users.call_count == 0, expected="no call to the service",
+                        observed=f"{users.call_count} calls")
+
+
+# -- why jitter: many clients against one contended service ------------------------------------
+
+class _Paused(BaseException):
+    """Ends a replay of one client at the call whose outcome is not decided yet."""
+
+
+def _next_call_time(impl: Any, outcomes: list[bool], make_random: Callable[[], Callable[[],
+                    float]], settings: dict[str, Any], ok: requests.Response,
+                    busy: requests.Response) -> float | None:
+    """When this client calls next (seconds after it started), or ``None`` if it is done.
+
+    The client's retry is replayed from the start with the outcomes it already had (True:
+    served, False: 503 busy) and the same random draws; the replay pauses at the first call
+    whose outcome is not decided yet. Its time is the sum of the waits slept before it.
+    """
+    slept: list[float] = []
+    made = 0
+    paused_at: list[float] = []
+
+    def call() -> requests.Response:
+        nonlocal made
+        made += 1
+        if made <= len(outcomes):
+            response = ok if outcomes[made - 1] else busy
+            response.raise_for_status()
+            return response
+        if not paused_at:
+            paused_at.append(sum(slept))
+        raise _Paused
+
+    try:
+        impl.retry(call, sleep=slept.append, random=make_random(), **settings)
+    except (_Paused, requests.HTTPError):
+        pass
+    return paused_at[0] if paused_at else None
+
+
+def simulate_contention(impl: Any, randoms: list[Callable[[], Callable[[], float]]],
+                        settings: dict[str, Any], service_time: float) -> tuple[int, int, float]:
+    """Clients that all start at t=0 against a service that serves one caller at a time.
+
+    A call that finds the service idle is served (it keeps the service busy ``service_time``
+    seconds); a call that finds it busy gets a 503 at once. Returns (total calls, clients
+    served, time of the last served call). A discrete-event loop on fake time: no threads.
+    """
+    ledger = FakeService("ledger")
+    ok = ledger.build_response(as_reply(200), "PUT", "/rows/1")
+    busy = ledger.build_response(as_reply(503), "PUT", "/rows/1")
+    outcomes: list[list[bool]] = [[] for _ in randoms]
+    pending = [(0.0, i) for i in range(len(randoms))]
+    heapq.heapify(pending)
+    busy_until, calls, last_served = float("-inf"), 0, 0.0
+    while pending:
+        now, client = heapq.heappop(pending)
+        calls += 1
+        served = now >= busy_until
+        if served:
+            busy_until, last_served = now + service_time, now
+        outcomes[client].append(served)
+        if served:
+            continue  # a served client is done (a retry that calls again is caught elsewhere)
+        later = _next_call_time(impl, outcomes[client], randoms[client], settings, ok, busy)
+        if later is not None:
+            heapq.heappush(pending, (later, client))
+    return calls, sum(1 for o in outcomes if o and o[-1]), last_served
+
+
+def test_full_jitter_beats_no_jitter_under_contention(impl):
+    """Under contention, 20 clients with full jitter need fewer calls than without jitter"""
+    clients = 20
+    settings = {"attempts": 30, "base_delay": 0.01, "max_delay": 2.0, "wall_clock": lambda: 0.0}
+    no_jitter = [lambda: constant(1.0)] * clients
+    full = [lambda i=i: random.Random(1000 + i).random for i in range(clients)]
+    plain_calls, plain_served, plain_time = simulate_contention(impl, no_jitter, settings, 0.01)
+    jitter_calls, jitter_served, jitter_time = simulate_contention(impl, full, settings, 0.01)
+    scenario = Scenario(
+        "20 clients start at once against a ledger service that serves one caller at a time "
+        "(10 ms each; a call that finds it busy gets 503); each client uses retry(attempts=30, "
+        "base_delay=0.01, max_delay=2): once with random() always 1.0 (no jitter: every wait "
+        "is the full ceiling), once with a seeded random per client (full jitter)")
+    observed = (f"no jitter: {plain_calls} calls, {plain_served} of {clients} clients served, "
+                f"last at t={plain_time:.2f}s; full jitter: {jitter_calls} calls, "
+                f"{jitter_served} of {clients} served, last at t={jitter_time:.2f}s")
+    scenario.expect(plain_served == clients and jitter_served == clients,
+                    expected="every client served in both runs", observed=observed)
+    scenario.expect(jitter_calls < plain_calls,
+                    expected="fewer calls with full jitter: spread-out retries stop "
+                             "colliding", observed=observed)

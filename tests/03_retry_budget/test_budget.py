@@ -1,0 +1,342 @@
+"""Lesson 3 checks: a retry budget (gRPC retry throttling) and the load it saves.
+
+Volume checks drive the fake service through its direct transport (``users.get(path)``):
+thousands of calls in milliseconds. The concurrency check forces two threads to take turns
+inside the learner's module (``lockstep.py``), so an unlocked budget is caught on every run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+import requests
+
+from fake_services import FakeClock, FakeService
+from harness import Outcome, Scenario, loader
+
+USER = "/users/42"
+TOLERANCE = 1e-9
+
+
+def _sibling(name: str) -> ModuleType:
+    """Import a helper module that sits next to this file (tests use importlib mode)."""
+    key = f"_lesson03_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+class TooManyCalls(BaseException):
+    """Stops an implementation that would call the service forever."""
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+def fetcher(service: FakeService, *, limit: int = 10_000) -> Callable[[], Any]:
+    """GET a user through the fake's direct transport; raise on an HTTP error status."""
+
+    def fetch_user() -> Any:
+        if service.call_count >= limit:
+            raise TooManyCalls(f"more than {limit} calls")
+        response = service.get(USER, timeout=2)
+        response.raise_for_status()
+        return response.json()
+
+    return fetch_user
+
+
+def run_retry(impl: Any, scenario: Scenario, clock: FakeClock, func: Callable[[], Any],
+              **settings: Any) -> Outcome:
+    settings = {"sleep": clock.sleep, "random": lambda: 0.5, "wall_clock": clock.wall,
+                **settings}
+    return scenario.run(lambda: impl.retry(func, **settings))
+
+
+def close(a: float, b: float) -> bool:
+    return abs(a - b) <= TOLERANCE
+
+
+def drained(impl: Any, failures: int, **settings: Any) -> Any:
+    """A new budget that has recorded ``failures`` failures."""
+    budget = impl.RetryBudget(**settings)
+    for _ in range(failures):
+        budget.record_failure()
+    return budget
+
+
+def tokens_of(budget: Any) -> float:
+    return float(budget.tokens)
+
+
+# -- the bucket --------------------------------------------------------------------------------
+
+def test_budget_starts_full(impl):
+    """A new budget holds max_tokens tokens and allows retries"""
+    for settings, full in (({}, 10.0), ({"max_tokens": 4, "token_ratio": 0.5}, 4.0)):
+        described = ", ".join(f"{k}={v}" for k, v in settings.items())
+        budget = impl.RetryBudget(**settings)
+        scenario = Scenario(f"a new RetryBudget({described})")
+        scenario.expect(close(tokens_of(budget), full) and budget.can_retry() is True,
+                        expected=f"tokens == {full:g} and can_retry() is True",
+                        observed=f"tokens == {tokens_of(budget):g}, "
+                                 f"can_retry() is {budget.can_retry()!r}")
+
+
+def test_rejects_invalid_budget_settings(impl):
+    """Rejects max_tokens or token_ratio at or below 0 with ValueError"""
+    for settings in ({"max_tokens": 0}, {"max_tokens": -5}, {"token_ratio": 0},
+                     {"token_ratio": -0.1}):
+        described = ", ".join(f"{k}={v}" for k, v in settings.items())
+        scenario = Scenario(f"RetryBudget({described})")
+        outcome = scenario.run(lambda: impl.RetryBudget(**settings))
+        scenario.expect(outcome.raised(ValueError), expected="ValueError",
+                        observed=str(outcome))
+
+
+def test_each_failure_costs_one_token(impl):
+    """Each failure costs exactly one token, and refunds nothing"""
+    budget = drained(impl, 3, max_tokens=10, token_ratio=0.1)
+    scenario = Scenario("RetryBudget(max_tokens=10, token_ratio=0.1); record_failure() 3 times")
+    scenario.expect(close(tokens_of(budget), 7.0), expected="tokens == 7 (10 - 3 × 1)",
+                    observed=f"tokens == {tokens_of(budget):g}")
+
+
+def test_retries_allowed_only_above_half(impl):
+    """Allows retries only while tokens are above max_tokens / 2"""
+    for max_tokens, allowed_after, denied_after in ((10, 4, 5), (3, 1, 2)):
+        half = max_tokens / 2
+        budget = drained(impl, allowed_after, max_tokens=max_tokens, token_ratio=0.1)
+        scenario = Scenario(f"RetryBudget(max_tokens={max_tokens}); record_failure() "
+                            f"{allowed_after} times ({max_tokens - allowed_after:g} tokens "
+                            f"left, above {half:g})")
+        scenario.expect(budget.can_retry() is True, expected="can_retry() is True",
+                        observed=f"can_retry() is {budget.can_retry()!r} "
+                                 f"(tokens == {tokens_of(budget):g})")
+        budget.record_failure()
+        scenario = Scenario(f"RetryBudget(max_tokens={max_tokens}); record_failure() "
+                            f"{denied_after} times ({max_tokens - denied_after:g} tokens left, "
+                            f"not above {half:g})")
+        scenario.expect(budget.can_retry() is False, expected="can_retry() is False",
+                        observed=f"can_retry() is {budget.can_retry()!r} "
+                                 f"(tokens == {tokens_of(budget):g})")
+    budget = drained(impl, 5)
+    budget.record_success()
+    scenario = Scenario("RetryBudget(max_tokens=10, token_ratio=0.1); 5 failures (5 tokens), "
+                        "then 1 success (5.1 tokens)")
+    scenario.expect(budget.can_retry() is True, expected="can_retry() is True again",
+                    observed=f"can_retry() is {budget.can_retry()!r} "
+                             f"(tokens == {tokens_of(budget):g})")
+
+
+def test_tokens_never_go_negative(impl):
+    """Never goes below 0 tokens, however many failures"""
+    budget = drained(impl, 30, max_tokens=10, token_ratio=0.1)
+    scenario = Scenario("RetryBudget(max_tokens=10, token_ratio=0.1); record_failure() 30 times")
+    scenario.expect(close(tokens_of(budget), 0.0) and budget.can_retry() is False,
+                    expected="tokens == 0 (the floor) and can_retry() is False",
+                    observed=f"tokens == {tokens_of(budget):g}, "
+                             f"can_retry() is {budget.can_retry()!r}")
+    budget.record_success()
+    scenario = Scenario("the same budget after 30 failures, then 1 success")
+    scenario.expect(close(tokens_of(budget), 0.1),
+                    expected="tokens == 0.1: no debt of 20 tokens to pay back first",
+                    observed=f"tokens == {tokens_of(budget):g}")
+
+
+def test_successes_refill_up_to_max(impl):
+    """Each success refunds token_ratio, never above max_tokens"""
+    budget = drained(impl, 5, max_tokens=10, token_ratio=0.1)
+    for _ in range(10):
+        budget.record_success()
+    scenario = Scenario("RetryBudget(max_tokens=10, token_ratio=0.1); 5 failures (5 tokens), "
+                        "then 10 successes")
+    scenario.expect(abs(tokens_of(budget) - 6.0) <= 1e-6,
+                    expected="tokens == 6 (5 + 10 × 0.1)", observed=f"tokens == "
+                    f"{tokens_of(budget):g}")
+    budget = impl.RetryBudget(max_tokens=10, token_ratio=0.5)
+    for _ in range(20):
+        budget.record_success()
+    scenario = Scenario("a new RetryBudget(max_tokens=10, token_ratio=0.5); 20 successes")
+    scenario.expect(close(tokens_of(budget), 10.0),
+                    expected="tokens == 10: a full bucket stays at max_tokens",
+                    observed=f"tokens == {tokens_of(budget):g}")
+
+
+# -- the budget inside retry -------------------------------------------------------------------
+
+def test_retry_reports_every_attempt_to_the_budget(impl, clock):
+    """Retry charges the shared budget 1 per failed attempt and refunds each success"""
+    budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
+    users = FakeService("users", clock).down(503)
+    steps = [("the users service answers 503 to everything; retry(fetch_user, attempts=3, "
+              "budget=budget)", lambda: users.down(503), 3, 7.0),
+             ("then the users service is healthy; the same call", users.healthy, 1, 7.1),
+             ("then the users service answers 503, then 200; the same call",
+              lambda: users.script(503, 200), 2, 6.2)]
+    for description, arrange, calls, tokens in steps:
+        arrange()
+        before = users.call_count
+        scenario = Scenario(f"a RetryBudget(max_tokens=10, token_ratio=0.1) shared by every "
+                            f"call; {description}")
+        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget)
+        made = users.call_count - before
+        scenario.expect(made == calls and close(tokens_of(budget), tokens),
+                        expected=f"{calls} calls, then tokens == {tokens:g}",
+                        observed=f"{made} calls, tokens == {tokens_of(budget):g}; {outcome}",
+                        timeline=users.timeline())
+
+
+def test_retry_stops_when_the_budget_says_no(impl, clock):
+    """Retry stops at once, without waiting, when the budget allows no retry"""
+    budget = drained(impl, 4, max_tokens=10, token_ratio=0.1)
+    users = FakeService("users", clock).down(503)
+    scenario = Scenario("a shared RetryBudget(max_tokens=10) that has seen 4 failures (6 "
+                        "tokens); the users service answers 503 to everything; "
+                        "retry(fetch_user, attempts=3, budget=budget)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget)
+    scenario.expect(users.call_count == 1 and not clock.sleeps,
+                    expected="1 call and no wait: that failure leaves 5 tokens, not above 5, "
+                             "so no retry",
+                    observed=f"{users.call_count} calls, {len(clock.sleeps)} waits, "
+                             f"tokens == {tokens_of(budget):g}", timeline=users.timeline())
+    scenario.expect(outcome.raised(requests.HTTPError),
+                    expected="the 503 raised to the caller", observed=str(outcome))
+
+
+def test_budget_caps_retries_in_an_outage(impl, clock):
+    """In a full outage, 1,000 requests × 3 attempts: 3,000 calls without a budget, ~1,000 with"""
+    budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
+    counts = {}
+    for label, shared in (("without a budget", None), ("with the budget", budget)):
+        users = FakeService("users", clock).down(503)
+        fetch = fetcher(users)
+        failed = 0
+        for _ in range(1000):
+            try:
+                impl.retry(fetch, attempts=3, budget=shared, sleep=clock.sleep,
+                           random=lambda: 0.5, wall_clock=clock.wall)
+            except requests.HTTPError:
+                failed += 1
+        counts[label] = (users.call_count, failed)
+    table = "; ".join(f"{label}: {calls} calls, {failed} failed requests"
+                      for label, (calls, failed) in counts.items())
+    scenario = Scenario("the users service is down (503 to everything); 1,000 requests, each "
+                        "retry(fetch_user, attempts=3), first without a budget, then all "
+                        "sharing one RetryBudget(max_tokens=10, token_ratio=0.1)")
+    scenario.expect(counts["without a budget"] == (3000, 1000),
+                    expected="without a budget: 3,000 calls (3 per request)", observed=table)
+    calls, failed = counts["with the budget"]
+    scenario.expect(1000 <= calls <= 1000 + 10 // 2 + 1 and failed == 1000,
+                    expected="with the budget: at most 1,006 calls (1,000 + max_tokens/2 + 1)",
+                    observed=table)
+
+
+def test_flaky_service_still_gets_retries(impl, clock):
+    """Against a healthy-then-flaky service (10% errors), retries still happen and succeed"""
+    budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
+    users = FakeService("users", clock)
+    fetch = fetcher(users)
+
+    def request() -> tuple[int, bool]:
+        before = users.call_count
+        try:
+            impl.retry(fetch, attempts=3, budget=budget, sleep=clock.sleep,
+                       random=lambda: 0.5, wall_clock=clock.wall)
+            ok = True
+        except requests.HTTPError:
+            ok = False
+        return users.call_count - before, ok
+
+    for _ in range(200):
+        request()
+    scenario = Scenario("one RetryBudget(max_tokens=10, token_ratio=0.1) shared by every "
+                        "request; the users service is healthy for 200 requests")
+    scenario.expect(close(tokens_of(budget), 10.0),
+                    expected="the budget full: tokens == 10",
+                    observed=f"tokens == {tokens_of(budget):g}")
+    users.error_rate(0.1, seed=0)
+    results = [request() for _ in range(500)]
+    retried = [ok for calls, ok in results if calls > 1]
+    extra_calls = sum(calls - 1 for calls, _ in results)
+    failed = sum(1 for _, ok in results if not ok)
+    scenario = Scenario("one RetryBudget(max_tokens=10, token_ratio=0.1) shared by every "
+                        "request; after 200 healthy requests, the users service fails 10% of "
+                        "calls (503, seeded); 500 more requests, each retry(fetch_user, "
+                        "attempts=3, budget=budget)")
+    observed = (f"{extra_calls} retries in {len(retried)} requests, {sum(retried)} of which "
+                f"then succeeded; {failed} of 500 requests failed; tokens == "
+                f"{tokens_of(budget):g}")
+    scenario.expect(extra_calls > 10 // 2 + 1,
+                    expected="more than 6 retries: successes keep refilling the bucket (a "
+                             "bucket that never refills allows at most 6)", observed=observed)
+    scenario.expect(sum(retried) >= 0.75 * len(retried),
+                    expected="most retried requests then succeed", observed=observed)
+
+
+def test_budgets_tame_layered_retries(impl, clock):
+    """Three layers retrying 4 times put 64 calls per request on the bottom; budgets, a few"""
+
+    def bottom_calls(budgets: list[Any]) -> int:
+        database = FakeService("database", clock).down(503)
+        layer: Callable[[], Any] = fetcher(database)
+        for budget in budgets:
+            layer = (lambda inner, budget: lambda: impl.retry(
+                inner, attempts=4, budget=budget, sleep=clock.sleep, random=lambda: 0.5,
+                wall_clock=clock.wall))(layer, budget)
+        for _ in range(10):
+            try:
+                layer()
+            except requests.HTTPError:
+                pass
+        return database.call_count
+
+    with_budgets = bottom_calls([impl.RetryBudget() for _ in range(3)])
+    without = bottom_calls([None, None, None])
+    scenario = Scenario("the database is down (503 to everything); the backend, the API and "
+                        "the frontend each retry the layer below with attempts=4; 10 user "
+                        "requests, first with one RetryBudget() per layer, then without budgets")
+    observed = f"without budgets: {without} calls; with a budget per layer: {with_budgets}"
+    scenario.expect(without == 640, expected="without budgets: 640 calls (4³ = 64 per request)",
+                    observed=observed)
+    scenario.expect(with_budgets <= 10 + 3 * (10 // 2 + 1),
+                    expected="with budgets: at most 28 calls (10 + 3 layers × 6 retries)",
+                    observed=observed)
+
+
+# -- concurrent callers ------------------------------------------------------------------------
+
+def test_budget_is_safe_under_concurrent_callers(impl):
+    """Stays exact under concurrent callers: no lost update, never below 0"""
+    lockstep = _sibling("lockstep")
+    cases = [("a RetryBudget(max_tokens=10) with 1 token left; two threads each call "
+              "record_failure() at the same time", 9, "record_failure", 0.0, True),
+             ("a RetryBudget(max_tokens=10, token_ratio=0.1) with 5 tokens; two threads each "
+              "call record_success() at the same time", 5, "record_success", 5.2, False),
+             ("a full RetryBudget(max_tokens=10) (10 tokens); two threads each call "
+              "record_failure() at the same time", 0, "record_failure", 8.0, False)]
+    for description, failures, method, expected, by_line in cases:
+        budget = drained(impl, failures, max_tokens=10, token_ratio=0.1)
+        step = "line" if by_line else "bytecode instruction"
+        scenario = Scenario(f"{description} (the threads are made to take turns, one {step} "
+                            f"each, inside your module)")
+        run = lockstep.Lockstep(loader.graded_files, by_line=by_line,
+                                stall_timeout=0.03 if by_line else 0.02)
+        errors = run.run(getattr(budget, method), getattr(budget, method))
+        for error in errors:
+            if isinstance(error, NotImplementedError):
+                raise error
+            if error is not None:
+                scenario.fail(expected=f"both calls to {method}() return",
+                              observed=f"one raised {type(error).__name__}: {error}")
+        scenario.expect(abs(tokens_of(budget) - expected) <= 1e-6,
+                        expected=f"tokens == {expected:g}: both updates counted, the floor "
+                                 f"kept (use a lock around each read-and-update)",
+                        observed=f"tokens == {tokens_of(budget):g}")
