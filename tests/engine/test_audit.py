@@ -79,3 +79,15 @@ def test_a_catalogue_entry_must_say_what_it_is(tmp_path):
         patch.setattr("kata.manifest.TESTS_DIR", tmp_path)
         with pytest.raises(CatalogueError, match="CAUGHT_BY"):
             catalogue(lesson)
+
+
+def test_inherit_gives_an_entry_everything_the_reference_defines():
+    from harness.derive import inherit
+    from kata import manifest
+
+    lesson = manifest.find(1)
+    namespace: dict[str, Any] = {"__name__": "entry"}
+    module = inherit(namespace, str(lesson.catalogue_dir / "wrong_example.py"))
+    assert namespace["retry"] is module.retry
+    assert namespace["__name__"] == "entry"
+    assert module.__file__ == str(lesson.reference_file.resolve())
