@@ -119,12 +119,13 @@ def grade(lesson: Lesson, impl_dir: Path, verbose: bool = False) -> Grade:
             "-c", str(ROOT / "pytest.ini")]
     if os.environ.get("KATA_TIMEOUT"):  # the grader's own tests shorten the per-check limit
         args += ["-o", f"timeout={os.environ['KATA_TIMEOUT']}"]
-    _start_watchdog(lesson)
+    watchdog = _start_watchdog(lesson)
     if verbose:
         status = pytest.main([*args, "-v", "--tb=long"], plugins=[collector])
     else:  # pytest's own terminal output is replaced by the report below
         with contextlib.redirect_stdout(io.StringIO()):
             status = pytest.main([*args, "-q"], plugins=[collector])
+    watchdog.cancel()
     results = collector.results
     if not results:
         collector.problems.append(f"no checks ran (pytest exit status {int(status)}); "
@@ -146,7 +147,7 @@ def grade(lesson: Lesson, impl_dir: Path, verbose: bool = False) -> Grade:
 HARD_LIMIT_SECONDS = 60.0
 
 
-def _start_watchdog(lesson: Lesson) -> None:
+def _start_watchdog(lesson: Lesson) -> threading.Timer:
     """Stop the whole run if it outlives every per-check limit.
 
     Each check has its own time limit, enforced by raising an exception inside the running
@@ -163,6 +164,13 @@ def _start_watchdog(lesson: Lesson) -> None:
     timer = threading.Timer(HARD_LIMIT_SECONDS, stop)
     timer.daemon = True
     timer.start()
+    return timer
+
+
+def leftover_threads() -> list[threading.Thread]:
+    """Threads the graded code started and left running (they would keep the process alive)."""
+    return [thread for thread in threading.enumerate()
+            if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()]
 
 
 def file_digest(path: Path) -> str:

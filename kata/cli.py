@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -57,12 +58,21 @@ def impl_folder(value: str | None) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import grade
+    from .check import grade, leftover_threads
 
     lesson = pick_lesson(args.lesson, "check")
     result = grade(lesson, impl_folder(args.impl), verbose=args.verbose)
     sys.stdout.write(result.text)
-    return 0 if result.complete else 1
+    status = 0 if result.complete else 1
+    stuck = leftover_threads()
+    if stuck:
+        # Non-daemon threads would keep this process alive for ever: report and leave.
+        print(f"Note: your code left {len(stuck)} thread(s) running after the checks "
+              f"({', '.join(t.name for t in stuck[:3])}); the grader stopped them. Make helper "
+              f"threads daemons, or join them.")
+        sys.stdout.flush()
+        os._exit(status)
+    return status
 
 
 def cmd_hint(args: argparse.Namespace) -> int:

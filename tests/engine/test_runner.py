@@ -183,3 +183,15 @@ def test_an_old_python_gets_a_one_line_message():
                             text=True, timeout=30)
     assert result.returncode == 1
     assert "needs Python 3.11 or newer; this is Python 3.9" in result.stderr
+
+
+def test_threads_left_running_do_not_hang_the_grader(tmp_path):
+    folder = impl_with(tmp_path, (
+        "import threading\n"
+        "_never = threading.Event()\n"
+        "def retry(func, attempts=3):\n"
+        "    threading.Thread(target=_never.wait).start()\n"
+        "    raise NotImplementedError('retry')\n"))
+    result = kata("check", "1", "--impl", str(folder), timeout=20)
+    assert result.returncode == 1
+    assert "left" in result.stdout and "thread(s) running" in result.stdout
