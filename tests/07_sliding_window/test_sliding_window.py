@@ -157,11 +157,16 @@ def test_window_of_size_one(impl, clock):
                     observed=shown(results), timeline=users.timeline())
 
 
-@pytest.mark.timeout(2)  # a backstop: the check stops itself after `budget` seconds
+@pytest.mark.timeout(3)  # a backstop: the check stops itself after `budget` seconds
 def test_window_cost_does_not_grow_with_its_size(impl):
-    """400,000 outcomes into a window of 200,000 take well under a second"""
-    budget = 1.0  # seconds; a constant-time window needs about 0.1
-    size, count = 200_000, 400_000
+    """800,000 outcomes into a window of 200,000 take well under two seconds"""
+    # Measured on the 2-core reference machine: a constant-time window needs about 0.35 s
+    # (recording and reading the rate); list.pop(0) on a full window of 200,000 costs about
+    # 14 µs a call, so the 600,000 calls after the window fills take about 8 s, and sum()
+    # over it far longer. Both margins (about 4x under the budget, over 5x above it) are
+    # wider than machine noise.
+    budget = 1.5  # seconds
+    size, count = 200_000, 800_000
     window = impl.CountWindow(size)
     scenario = Scenario(f"CountWindow(size={size:,}); {count:,} outcomes recorded (every 4th a "
                         f"failure), failure_rate read after each, as a breaker does")
