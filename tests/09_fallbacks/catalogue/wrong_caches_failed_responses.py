@@ -1,16 +1,10 @@
 """Records every returned value, even a 503 Response the breaker counted as a failure."""
+from harness.derive import inherit
 
 CAUGHT_BY = [
     "test_cache_records_only_successful_answers",
 ]
-
-from pathlib import Path
-
-from harness.loader import load
-
-# The reference, word for word, except for what is redefined below.
-_reference = load(Path(__file__).resolve().parents[3] / "solutions" / "09_fallbacks" / "fallback.py")
-globals().update({k: v for k, v in vars(_reference).items() if not k.startswith("__")})
+reference = inherit(globals(), __file__)
 
 
 def with_fallback(breaker, func, fallback, *, cache=None):

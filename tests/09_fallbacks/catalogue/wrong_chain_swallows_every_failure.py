@@ -1,16 +1,10 @@
 """chain returns None when every fallback fails, instead of raising."""
+from harness.derive import inherit
 
 CAUGHT_BY = [
     "test_chain_tries_each_fallback_in_turn",
 ]
-
-from pathlib import Path
-
-from harness.loader import load
-
-# The reference, word for word, except for what is redefined below.
-_reference = load(Path(__file__).resolve().parents[3] / "solutions" / "09_fallbacks" / "fallback.py")
-globals().update({k: v for k, v in vars(_reference).items() if not k.startswith("__")})
+reference = inherit(globals(), __file__)
 
 
 def chain(*fallbacks):

@@ -1,16 +1,10 @@
 """Decides what is a failure itself (network errors, 5xx) instead of asking the breaker."""
+from harness.derive import inherit
 
 CAUGHT_BY = [
     "test_never_falls_back_on_a_non_failure",
 ]
-
-from pathlib import Path
-
-from harness.loader import load
-
-# The reference, word for word, except for what is redefined below.
-_reference = load(Path(__file__).resolve().parents[3] / "solutions" / "09_fallbacks" / "fallback.py")
-globals().update({k: v for k, v in vars(_reference).items() if not k.startswith("__")})
+reference = inherit(globals(), __file__)
 
 
 def _looks_like_an_outage(error):

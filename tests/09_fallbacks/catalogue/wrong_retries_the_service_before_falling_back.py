@@ -1,4 +1,5 @@
 """Calls the failing service once more (outside the breaker) before falling back."""
+from harness.derive import inherit
 
 CAUGHT_BY = [
     "test_falls_back_on_a_failure_with_the_call_arguments_and_error",
@@ -8,14 +9,7 @@ CAUGHT_BY = [
     "test_the_fallback_never_touches_the_breaker_counts",
     "test_an_outage_is_served_from_cache_and_default_then_recovers",
 ]
-
-from pathlib import Path
-
-from harness.loader import load
-
-# The reference, word for word, except for what is redefined below.
-_reference = load(Path(__file__).resolve().parents[3] / "solutions" / "09_fallbacks" / "fallback.py")
-globals().update({k: v for k, v in vars(_reference).items() if not k.startswith("__")})
+reference = inherit(globals(), __file__)
 
 
 def with_fallback(breaker, func, fallback, *, cache=None):

@@ -1,17 +1,11 @@
 """Ignores max_age: serves the last good answer however old it is."""
+from harness.derive import inherit
 
 CAUGHT_BY = [
     "test_cache_never_serves_an_answer_older_than_max_age",
     "test_invalid_settings_raise_value_error",
 ]
-
-from pathlib import Path
-
-from harness.loader import load
-
-# The reference, word for word, except for what is redefined below.
-_reference = load(Path(__file__).resolve().parents[3] / "solutions" / "09_fallbacks" / "fallback.py")
-globals().update({k: v for k, v in vars(_reference).items() if not k.startswith("__")})
+reference = inherit(globals(), __file__)
 
 
 class LastGoodCache(LastGoodCache):

@@ -1,17 +1,11 @@
 """Swallows a failing fallback's error silently and returns None."""
+from harness.derive import inherit
 
 CAUGHT_BY = [
     "test_a_failing_fallback_raises_an_error_with_both_causes",
     "test_the_fallback_never_touches_the_breaker_counts",
 ]
-
-from pathlib import Path
-
-from harness.loader import load
-
-# The reference, word for word, except for what is redefined below.
-_reference = load(Path(__file__).resolve().parents[3] / "solutions" / "09_fallbacks" / "fallback.py")
-globals().update({k: v for k, v in vars(_reference).items() if not k.startswith("__")})
+reference = inherit(globals(), __file__)
 
 
 def _fall_back(fallback, error, args, kwargs):

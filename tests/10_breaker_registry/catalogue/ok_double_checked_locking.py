@@ -1,24 +1,16 @@
 """Correct, built differently: double-checked locking, a ChainMap of settings, netloc keys."""
-
-ACCEPTED = True
-
 import threading
 import time
 from collections import ChainMap
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from harness.loader import load
+from harness.derive import inherit
+
+ACCEPTED = True
 
 # A learner keeps the breaker the starter hands them and writes the registry: so does this
 # entry. Only the registry below differs from a correct submission.
-_starter = load(Path(__file__).resolve().parents[3] / "lessons" / "10_breaker_registry"
-                / ".starter" / "registry.py")
-State = _starter.State
-CircuitOpenError = _starter.CircuitOpenError
-CircuitBreaker = _starter.CircuitBreaker
-is_failure_by_default = _starter.is_failure_by_default
-is_failure_result_by_default = _starter.is_failure_result_by_default
+inherit(globals(), __file__, source="starter")
 
 
 _NOT_SET = object()

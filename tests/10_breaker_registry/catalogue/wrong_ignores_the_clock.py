@@ -1,23 +1,15 @@
 """Builds breakers without the registry's clock, so they run on the real time.monotonic."""
+import threading
+import time
+from urllib.parse import urlsplit
+
+from harness.derive import inherit
 
 CAUGHT_BY = ["test_breakers_run_on_the_registry_clock"]
 
-import threading
-import time
-from pathlib import Path
-from urllib.parse import urlsplit
-
-from harness.loader import load
-
 # A learner keeps the breaker the starter hands them and writes the registry: so does this
 # entry. Only the registry below differs from a correct submission.
-_starter = load(Path(__file__).resolve().parents[3] / "lessons" / "10_breaker_registry"
-                / ".starter" / "registry.py")
-State = _starter.State
-CircuitOpenError = _starter.CircuitOpenError
-CircuitBreaker = _starter.CircuitBreaker
-is_failure_by_default = _starter.is_failure_by_default
-is_failure_result_by_default = _starter.is_failure_result_by_default
+inherit(globals(), __file__, source="starter")
 
 
 class BreakerRegistry:

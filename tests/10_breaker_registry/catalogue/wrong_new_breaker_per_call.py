@@ -1,24 +1,16 @@
 """A new breaker on every get(): no breaker ever sees two failures, so none ever opens."""
+import threading
+import time
+from urllib.parse import urlsplit
+
+from harness.derive import inherit
 
 CAUGHT_BY = ["test_same_service_same_breaker", "test_all_paths_of_a_host_share_one_breaker",
              "test_failing_payments_never_trips_users"]
 
-import threading
-import time
-from pathlib import Path
-from urllib.parse import urlsplit
-
-from harness.loader import load
-
 # A learner keeps the breaker the starter hands them and writes the registry: so does this
 # entry. Only the registry below differs from a correct submission.
-_starter = load(Path(__file__).resolve().parents[3] / "lessons" / "10_breaker_registry"
-                / ".starter" / "registry.py")
-State = _starter.State
-CircuitOpenError = _starter.CircuitOpenError
-CircuitBreaker = _starter.CircuitBreaker
-is_failure_by_default = _starter.is_failure_by_default
-is_failure_result_by_default = _starter.is_failure_result_by_default
+inherit(globals(), __file__, source="starter")
 
 
 class BreakerRegistry:

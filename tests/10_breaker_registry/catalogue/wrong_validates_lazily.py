@@ -1,23 +1,15 @@
 """Checks no setting at start-up: a 0 in an override surfaces only at that service's first call."""
+import threading
+import time
+from urllib.parse import urlsplit
+
+from harness.derive import inherit
 
 CAUGHT_BY = ["test_bad_settings_fail_when_the_registry_is_built"]
 
-import threading
-import time
-from pathlib import Path
-from urllib.parse import urlsplit
-
-from harness.loader import load
-
 # A learner keeps the breaker the starter hands them and writes the registry: so does this
 # entry. Only the registry below differs from a correct submission.
-_starter = load(Path(__file__).resolve().parents[3] / "lessons" / "10_breaker_registry"
-                / ".starter" / "registry.py")
-State = _starter.State
-CircuitOpenError = _starter.CircuitOpenError
-CircuitBreaker = _starter.CircuitBreaker
-is_failure_by_default = _starter.is_failure_by_default
-is_failure_result_by_default = _starter.is_failure_result_by_default
+inherit(globals(), __file__, source="starter")
 
 
 class BreakerRegistry:

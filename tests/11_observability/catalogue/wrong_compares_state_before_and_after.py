@@ -1,263 +1,29 @@
-"""Announces a transition when the state after a call differs from before: wrong, duplicated."""
+"""Announces a transition when the state after a call differs from before: wrong, duplicated.
+
+Two transitions in one call (OPEN -> HALF_OPEN -> OPEN) look like none, OPEN -> HALF_OPEN ->
+CLOSED looks like OPEN -> CLOSED, and concurrent callers that all saw CLOSED before their
+failures each announce CLOSED -> OPEN.
+"""
+from harness.derive import inherit
 
 CAUGHT_BY = ["test_transition_events_have_from_to_and_time",
              "test_concurrent_failures_announce_one_transition",
              "test_a_raising_listener_never_aborts_a_transition"]
-
-import enum
-import functools
-import logging
-import threading
-import time
-from dataclasses import dataclass
-from urllib.parse import urlsplit
-
-import requests
-
-STATE_CHANGE, SUCCESS, FAILURE, REJECTED, IGNORED = (
-    "state_change", "success", "failure", "rejected", "ignored")
+reference = inherit(globals(), __file__)
 
 
-class State(enum.Enum):
-    CLOSED = "closed"
-    OPEN = "open"
-    HALF_OPEN = "half_open"
-
-
-@dataclass(frozen=True)
-class Event:
-    kind: str
-    breaker: str
-    time: float
-    from_state: State | None = None
-    to_state: State | None = None
-    error: BaseException | None = None
-
-
-@dataclass(frozen=True)
-class Metrics:
-    calls: int
-    successes: int
-    failures: int
-    rejections: int
-    ignored: int
-    failure_rate: float
-    state: State
-    seconds_in_state: float
-
-
-class CircuitOpenError(Exception):
-    def __init__(self, name, retry_after):
-        super().__init__(f"{name} is open, retry in {retry_after:.1f} s")
-        self.name = name
-        self.retry_after = retry_after
-
-
-def is_failure_by_default(error):
-    if isinstance(error, requests.HTTPError):
-        return error.response is not None and error.response.status_code >= 500
-    return isinstance(error, (requests.ConnectionError, requests.Timeout))
-
-
-def is_failure_result_by_default(result):
-    return isinstance(result, requests.Response) and result.status_code >= 500
-
-
-class CircuitBreaker:
-    def __init__(self, failure_threshold=5, recovery_timeout=30.0, success_threshold=2, *,
-                 half_open_max_calls=1, exclude=(), is_failure=is_failure_by_default,
-                 is_failure_result=is_failure_result_by_default, on_state_change=None,
-                 name="breaker", clock=time.monotonic):
-        for label, value in (("failure_threshold", failure_threshold),
-                             ("success_threshold", success_threshold),
-                             ("half_open_max_calls", half_open_max_calls)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{label} must be at least 1")
-        if recovery_timeout < 0:
-            raise ValueError("recovery_timeout must not be negative")
-        self.name = name
-        self.failure_threshold = failure_threshold
-        self.recovery_timeout = recovery_timeout
-        self.success_threshold = success_threshold
-        self.half_open_max_calls = half_open_max_calls
-        self.exclude = tuple(exclude)
-        self.is_failure = is_failure
-        self.is_failure_result = is_failure_result
-        self.on_state_change = on_state_change
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._state = State.CLOSED
-        self._epoch = 0
-        self._count = 0  # consecutive failures (CLOSED) or trial successes (HALF_OPEN)
-        self._in_flight = 0
-        self._opened_at = 0.0
-        self._since = clock()
-        self._tally = {SUCCESS: 0, FAILURE: 0, IGNORED: 0, REJECTED: 0}
-        self._listeners = []
-
-    @property
-    def state(self):
-        with self._lock:
-            return self._state
-
-    @property
-    def failure_count(self):
-        with self._lock:
-            return self._count if self._state is State.CLOSED else 0
-
-    def add_listener(self, listener):
-        with self._lock:
-            self._listeners = self._listeners + [listener]
-
-    def metrics(self):
-        with self._lock:
-            tally = self._tally
-            judged = tally[SUCCESS] + tally[FAILURE]
-            return Metrics(calls=judged + tally[IGNORED], successes=tally[SUCCESS],
-                           failures=tally[FAILURE], rejections=tally[REJECTED],
-                           ignored=tally[IGNORED],
-                           failure_rate=100.0 * tally[FAILURE] / judged if judged else 0.0,
-                           state=self._state, seconds_in_state=self._clock() - self._since)
-
-    def __call__(self, func):
-        @functools.wraps(func)
-        def guarded(*args, **kwargs):
-            return self.call(func, *args, **kwargs)
-        return guarded
-
+class CircuitBreaker(reference.CircuitBreaker):
     def call(self, func, *args, **kwargs):
-        epoch, before = self._enter()
+        before = self.state
         try:
-            result = func(*args, **kwargs)
-        except Exception as error:
-            failed = not isinstance(error, self.exclude) and self.is_failure(error)
-            self._leave(epoch, FAILURE if failed else SUCCESS, error, before)
-            raise
-        except BaseException as error:
-            self._leave(epoch, IGNORED, error, before)
-            raise
-        self._leave(epoch, FAILURE if self.is_failure_result(result) else SUCCESS, None, before)
-        return result
-
-    def _enter(self):
-        events = []
-        with self._lock:
-            now = self._clock()
-            before = self._state
-            if self._state is State.OPEN and now - self._opened_at >= self.recovery_timeout:
-                events.append(self._switch(State.HALF_OPEN, now))
-            admitted = self._state is State.CLOSED or (
-                self._state is State.HALF_OPEN and self._in_flight < self.half_open_max_calls)
-            if admitted:
-                if self._state is State.HALF_OPEN:
-                    self._in_flight += 1
-                epoch = self._epoch
-            else:
-                self._tally[REJECTED] += 1
-                wait = 0.0
-                if self._state is State.OPEN:
-                    wait = max(0.0, self._opened_at + self.recovery_timeout - now)
-                rejection = CircuitOpenError(self.name, wait)
-                events.append(Event(REJECTED, self.name, now, error=rejection))
-        self._emit([e for e in events if e is not None])
-        if not admitted:
-            raise rejection
-        return epoch, before
-
-    def _leave(self, epoch, kind, error, before):
-        events = []
-        with self._lock:
-            now = self._clock()
-            self._tally[kind] += 1
-            events.append(Event(kind, self.name, now, error=error))
-            if epoch == self._epoch:
-                if self._state is State.HALF_OPEN:
-                    self._in_flight -= 1
-                if kind == FAILURE:
-                    if self._state is State.HALF_OPEN:
-                        events.append(self._switch(State.OPEN, now))
-                    else:
-                        self._count += 1
-                        if self._count >= self.failure_threshold:
-                            events.append(self._switch(State.OPEN, now))
-                elif kind == SUCCESS:
-                    if self._state is State.HALF_OPEN:
-                        self._count += 1
-                        if self._count >= self.success_threshold:
-                            events.append(self._switch(State.CLOSED, now))
-                    else:
-                        self._count = 0
+            return super().call(func, *args, **kwargs)
+        finally:
             # The misconception: a transition is "the state now differs from before the call".
-            events = [e for e in events if e is not None]
-            if self._state is not before:
-                events.append(Event(STATE_CHANGE, self.name, now, from_state=before,
-                                    to_state=self._state))
-        self._emit(events)
+            after = self.state
+            if after is not before:
+                super()._publish([Event(STATE_CHANGE, self.name, self._clock(),
+                                        from_state=before, to_state=after)])
 
-    def _switch(self, new, now):
-        old = self._state
-        self._state = new
-        self._epoch += 1
-        self._count = 0
-        self._in_flight = 0
-        self._since = now
-        if new is State.OPEN:
-            self._opened_at = now
-        return None
-
-    def _emit(self, events):
-        for event in events:
-            callbacks = list(self._listeners)
-            if event.kind == STATE_CHANGE and self.on_state_change is not None:
-                callbacks.insert(0, lambda e: self.on_state_change(e.from_state, e.to_state))
-            for callback in callbacks:
-                try:
-                    callback(event)
-                except Exception:
-                    logging.getLogger(__name__).warning("a listener failed", exc_info=True)
-
-
-def status_line(breaker):
-    m = breaker.metrics()
-    return (f"{breaker.name}: {m.state.name}, {m.calls} calls, {m.failures} failures "
-            f"({m.failure_rate:.0f}%), {m.rejections} rejected, "
-            f"{m.seconds_in_state:.1f} s in state")
-
-
-class BreakerRegistry:
-    def __init__(self, defaults=None, overrides=None, *, clock=time.monotonic,
-                 factory=CircuitBreaker):
-        self._defaults = dict(defaults or {})
-        self._overrides = {name: dict(settings) for name, settings in (overrides or {}).items()}
-        self._clock = clock
-        self._factory = factory
-        self._breakers = {}
-        self._lock = threading.Lock()
-        for service in ["(defaults)", *self._overrides]:
-            self._build(service)
-
-    def _build(self, service):
-        settings = {**self._defaults, **self._overrides.get(service, {})}
-        return self._factory(name=service, clock=self._clock, **settings)
-
-    def get(self, service):
-        with self._lock:
-            if service not in self._breakers:
-                self._breakers[service] = self._build(service)
-            return self._breakers[service]
-
-    def for_url(self, url):
-        parts = urlsplit(url)
-        if not parts.hostname:
-            raise ValueError(f"no host in {url!r}")
-        key = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-        return self.get(key)
-
-    def names(self):
-        with self._lock:
-            return sorted(self._breakers)
-
-    def status_lines(self):
-        with self._lock:
-            breakers = [self._breakers[name] for name in sorted(self._breakers)]
-        return [status_line(breaker) for breaker in breakers]
+    def _publish(self, events):
+        # The transitions the state machine makes are not announced where they happen.
+        super()._publish([event for event in events if event.kind != STATE_CHANGE])
