@@ -1,107 +1,15 @@
 """Opens one failure early: compares the count with failure_threshold - 1."""
-
-import enum
-import time
+from harness.derive import inherit
 
 CAUGHT_BY = ["test_opens_after_threshold_consecutive_failures", "test_default_settings"]
+reference = inherit(globals(), __file__)
 
 
-class State(enum.Enum):
-    CLOSED = "closed"
-    OPEN = "open"
-    HALF_OPEN = "half_open"
-
-
-class CircuitOpenError(Exception):
-    def __init__(self, name, retry_after):
-        super().__init__(f"circuit breaker {name!r} is open; retry in {retry_after:.1f}s")
-        self.name = name
-        self.retry_after = retry_after
-
-
-class CircuitBreaker:
-    def __init__(self, failure_threshold=5, recovery_timeout=30.0, success_threshold=2, *,
-                 name="breaker", clock=time.monotonic):
-        if failure_threshold < 1 or success_threshold < 1:
-            raise ValueError("the thresholds must be at least 1")
-        if recovery_timeout < 0:
-            raise ValueError("recovery_timeout must be 0 or more")
-        self.failure_threshold = failure_threshold
-        self.recovery_timeout = recovery_timeout
-        self.success_threshold = success_threshold
-        self.name = name
-        self._clock = clock
-        self._state = State.CLOSED
-        self._failures = 0
-        self._successes = 0
-        self._trial_running = False
-        self._opened_at = 0.0
-
-    @property
-    def state(self):
-        self._half_open_if_due()
-        return self._state
-
-    @property
-    def failure_count(self):
-        return self._failures
-
-    def call(self, func, *args, **kwargs):
-        trial = self._before_call()
-        try:
-            result = func(*args, **kwargs)
-        except Exception:
-            self._on_failure(trial)
-            raise
-        except BaseException:
-            if trial:
-                self._trial_running = False
-            raise
-        self._on_success(trial)
-        return result
-
-    def _before_call(self):
-        self._half_open_if_due()
-        if self._state is State.CLOSED:
-            return False
-        if self._state is State.HALF_OPEN and not self._trial_running:
-            self._trial_running = True
-            return True
-        raise CircuitOpenError(self.name, self._retry_after())
-
-    def _half_open_if_due(self):
-        if self._state is State.OPEN and self._clock() - self._opened_at >= self.recovery_timeout:
-            self._transition_to(State.HALF_OPEN)
-
-    def _retry_after(self):
-        if self._state is State.OPEN:
-            return max(0.0, self._opened_at + self.recovery_timeout - self._clock())
-        return 0.0
-
-    def _on_success(self, trial):
-        if trial:
-            self._trial_running = False
-            self._successes += 1
-            if self._successes >= self.success_threshold:
-                self._transition_to(State.CLOSED)
-        elif self._state is State.CLOSED:
-            self._failures = 0
-
+class CircuitBreaker(reference.CircuitBreaker):
     def _on_failure(self, trial):
         if trial:
             self._transition_to(State.OPEN)
         elif self._state is State.CLOSED:
-            self._failures += 1
-            if self._failures >= self.failure_threshold - 1:  # the mistake: one failure early
+            self._failure_count += 1
+            if self._failure_count >= self.failure_threshold - 1:  # the mistake: one early
                 self._transition_to(State.OPEN)
-
-    def _transition_to(self, new_state):
-        self._state = new_state
-        self._trial_running = False
-        if new_state is State.OPEN:
-            self._opened_at = self._clock()
-        elif new_state is State.HALF_OPEN:
-            self._successes = 0
-        else:
-            self._failures = 0
-            self._successes = 0
