@@ -1,57 +1,33 @@
 """The same wait range for every attempt: no exponential growth."""
+from harness.derive import inherit
 
 CAUGHT_BY = ["test_waits_follow_full_jitter", "test_waits_are_capped_by_max_delay"]
-
-import random as _random
-import time
-from email.utils import parsedate_to_datetime
-
-import requests
+reference = inherit(globals(), __file__)
 
 
-def is_transient(outcome):
-    if isinstance(outcome, requests.HTTPError):
-        outcome = outcome.response
-        if outcome is None:
-            return False
-    if isinstance(outcome, requests.Response):
-        return outcome.status_code == 429 or 500 <= outcome.status_code < 600
-    return isinstance(outcome, (requests.ConnectionError, requests.Timeout))
+def full_jitter(k, *, base_delay, max_delay, random):
+    return random() * min(max_delay, base_delay)
 
 
-def _retry_after(outcome, wall_clock):
-    response = outcome.response if isinstance(outcome, requests.HTTPError) else outcome
-    if not isinstance(response, requests.Response) or response.status_code not in (429, 503):
-        return None
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    if value.strip().isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - wall_clock())
+# The reference's callers, unchanged, so that they call the full_jitter above.
+def _wait_before_retry(outcome, k, base_delay, max_delay, random, wall_clock):
+    asked = retry_after_seconds(outcome, wall_clock)
+    if asked is not None:
+        return asked if asked <= max_delay else None
+    return full_jitter(k, base_delay=base_delay, max_delay=max_delay, random=random)
 
 
 def retry(func, *, attempts=3, base_delay=0.1, max_delay=10.0, sleep=time.sleep,
-          random=_random.random, should_retry=is_transient, wall_clock=time.time):
-    if attempts < 1 or base_delay < 0 or max_delay < 0:
-        raise ValueError("attempts must be >= 1 and delays >= 0")
+          random=random.random, should_retry=is_transient, wall_clock=time.time):
+    _check_settings(attempts, base_delay, max_delay)
     for k in range(attempts):
-        try:
-            result, failure = func(), None
-        except Exception as exc:
-            result, failure = exc, exc
-        if k == attempts - 1 or not should_retry(result):
-            break
-        wait = _retry_after(result, wall_clock)
+        value, error = _call(func)
+        outcome = error if error is not None else value
+        wait = None
+        if k < attempts - 1 and should_retry(outcome):
+            wait = _wait_before_retry(outcome, k, base_delay, max_delay, random, wall_clock)
         if wait is None:
-            wait = random() * min(max_delay, base_delay)
-        elif wait > max_delay:
-            break
+            if error is not None:
+                raise error
+            return value
         sleep(wait)
-    if failure is not None:
-        raise failure
-    return result
