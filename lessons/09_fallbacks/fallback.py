@@ -115,7 +115,7 @@ class CircuitBreaker:
     @property
     def state(self) -> State:
         """The stored state. After ``recovery_timeout`` it may still read OPEN: the switch to
-        HALF_OPEN happens when the next call is admitted (CURRICULUM §4)."""
+        HALF_OPEN happens when the next call is admitted (lessons/CONVENTIONS.md)."""
         with self._lock:
             return self._state
 

@@ -16,7 +16,7 @@ for another full ``recovery_timeout``::
 The design in one sentence: ``call`` asks for admission (``_before_call``), runs the function,
 and reports the outcome (``_on_success`` / ``_on_failure``); every change of state goes
 through ``_transition_to``, which is the only place that stamps times and resets counters.
-The conventions every breaker lesson shares (CURRICULUM §4) are marked where the code
+The conventions every breaker lesson shares (lessons/CONVENTIONS.md) are marked where the code
 implements them.
 """
 
@@ -95,8 +95,8 @@ class CircuitBreaker:
         """The current state.
 
         Once ``recovery_timeout`` has passed, the breaker is ready for a trial call and this
-        says HALF_OPEN, whether or not a call has arrived yet (§4 allows either answer before
-        that call; what matters is that the next call is admitted).
+        says HALF_OPEN, whether or not a call has arrived yet (the kata's conventions allow
+        either answer before that call; what matters is that the next call is admitted).
         """
         self._half_open_if_due()
         return self._state
@@ -134,7 +134,7 @@ class CircuitBreaker:
         """Admit the call, or raise ``CircuitOpenError``.
 
         Returns True when the admitted call is a half-open trial. A rejected call leaves no
-        trace: it is not a failure and it does not move the open period (§4).
+        trace: it is not a failure and it does not move the open period (lessons/CONVENTIONS.md).
         """
         self._half_open_if_due()
         if self._state is State.CLOSED:
@@ -179,10 +179,10 @@ class CircuitBreaker:
             self._transition_to(State.OPEN)
         elif self._state is State.CLOSED:
             self._failure_count += 1
-            if self._failure_count >= self.failure_threshold:  # inclusive (§4)
+            if self._failure_count >= self.failure_threshold:  # inclusive (lessons/CONVENTIONS.md)
                 self._transition_to(State.OPEN)
         # A failure admitted before the breaker opened, ending after, changes nothing either:
-        # only the transition into OPEN stamps the open time (§4).
+        # only the transition into OPEN stamps the open time (lessons/CONVENTIONS.md).
 
     def _on_abandoned(self, trial: bool) -> None:
         """A call ended without a verdict (KeyboardInterrupt...): free the trial's place."""

@@ -185,7 +185,7 @@ class CircuitBreaker:
         if failed:
             self._on_failure(trial)
         else:
-            self._on_success(trial)  # a non-failure is a success (§4), also in HALF_OPEN
+            self._on_success(trial)  # a non-failure is a success (lessons/CONVENTIONS.md), also in HALF_OPEN
 
     # -- admission (lesson 4) ------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Every check drives the learner's breaker with a fake clock (the `clock` fixture) and a fake
 users service whose call log proves how many calls reached it. Rules checked here are the
-ones lessons/04_count_breaker/README.md states (CURRICULUM §4). The exact recovery boundary
+ones lessons/04_count_breaker/README.md states (lessons/CONVENTIONS.md). The exact recovery boundary
 is never asserted: "just before" is half a second early, "just after" half a second late.
 """
 
