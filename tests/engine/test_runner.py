@@ -38,7 +38,7 @@ def repo_copy(tmp_path: Path) -> Path:
     """A throwaway copy of the repository, for commands that write files."""
     copy = tmp_path / "repo"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", ".kata",
-                                                              "__pycache__", ".coord"))
+                                                              "__pycache__"))
     return copy
 
 
