@@ -102,18 +102,31 @@ def import_problem(path: Path) -> reporting.Explanation | None:
 
 
 def grade(lesson: Lesson, impl_dir: Path, verbose: bool = False) -> Grade:
+    """Grade ``impl_dir/<slug>/<module>.py`` and return the report."""
     title = f"Lesson {lesson.number}: {lesson.title}"
     learner_file = lesson.learner_file(impl_dir)
     graded = shown(learner_file)
     if not learner_file.is_file():
-        text = reporting.render_problem(title, graded, [
-            ("", f"{graded} not found. The folder to grade must be laid out like lessons/: "
-                 f"<folder>/{lesson.slug}/{lesson.module_file}")], hint_command(lesson))
-        return Grade(0, 0, text)
-    problem = import_problem(learner_file)
+        problem = [("", f"{graded} not found. The folder to grade must be laid out like "
+                        f"lessons/: <folder>/{lesson.slug}/{lesson.module_file}")]
+    else:
+        problem = import_problem(learner_file)
     if problem is not None:
         return Grade(0, 0, reporting.render_problem(title, graded, problem, hint_command(lesson)))
 
+    results = run_checks(lesson, impl_dir, verbose)
+    following = next((l for l in manifest.lessons() if l.number == lesson.number + 1), None)
+    text = reporting.render(title, graded, results, hint_command(lesson),
+                            f"make check LESSON={following.number}" if following else None)
+    passed = sum(r.passed for r in results)
+    if impl_dir.resolve() == manifest.LESSONS_DIR.resolve():
+        state.update("results", lesson.slug, {"sha1": file_digest(learner_file),
+                                              "passed": passed, "total": len(results)})
+    return Grade(passed, len(results), text)
+
+
+def run_checks(lesson: Lesson, impl_dir: Path, verbose: bool) -> list[reporting.CheckResult]:
+    """Run the lesson's checks in this process, one result per check, in order."""
     collector = _Collector()
     args = [str(lesson.tests_dir), f"--kata-impl={impl_dir}", f"--rootdir={ROOT}",
             "-c", str(ROOT / "pytest.ini")]
@@ -122,28 +135,22 @@ def grade(lesson: Lesson, impl_dir: Path, verbose: bool = False) -> Grade:
     watchdog = _start_watchdog(lesson)
     if verbose:
         status = pytest.main([*args, "-v", "--tb=long"], plugins=[collector])
-    else:  # pytest's own terminal output is replaced by the report below
+    else:  # pytest's own terminal output is replaced by the report
         with contextlib.redirect_stdout(io.StringIO()):
             status = pytest.main([*args, "-q"], plugins=[collector])
     watchdog.cancel()
     results = collector.results
     if not results:
-        collector.problems.append(f"no checks ran (pytest exit status {int(status)}); "
-                                  f"this is a fault of the grader, not of your code")
+        collector.problems.append(f"no checks ran (pytest exit status {int(status)})")
     if collector.problems:
-        results.append(reporting.CheckResult("the lesson's checks could be collected", False,
-                                          [("", _short(p)) for p in collector.problems]))
-    following = next((l for l in manifest.lessons() if l.number == lesson.number + 1), None)
-    text = reporting.render(title, graded, results, hint_command(lesson),
-                         f"make check LESSON={following.number}" if following else None)
-    passed = sum(r.passed for r in results)
-    if impl_dir.resolve() == manifest.LESSONS_DIR.resolve():
-        state.update("results", lesson.slug, {"sha1": file_digest(learner_file),
-                                              "passed": passed, "total": len(results)})
-    return Grade(passed, len(results), text)
+        results.append(reporting.CheckResult(
+            "the grader itself failed (not your code): please report this", False,
+            [("", _short(p)) for p in collector.problems]))
+    return results
 
 
-#: No grading run may take longer than this, whatever the learner's code does.
+#: No grading run may take longer than this, whatever the learner's code does
+#: (the grader's own tests shorten it with KATA_HARD_LIMIT).
 HARD_LIMIT_SECONDS = 60.0
 
 
@@ -153,15 +160,18 @@ def _start_watchdog(lesson: Lesson) -> threading.Timer:
     Each check has its own time limit, enforced by raising an exception inside the running
     code; code that catches *every* exception (a bare ``except:``) and loops can swallow it.
     """
+    limit = float(os.environ.get("KATA_HARD_LIMIT", HARD_LIMIT_SECONDS))
+    terminal = os.dup(1)  # pytest captures file descriptor 1 while a check runs
+
     def stop() -> None:
-        sys.__stdout__.write(
-            f"\nLesson {lesson.number}: grading stopped after {HARD_LIMIT_SECONDS:.0f} s. A check "
-            f"kept running past its time limit: does your code catch every exception (a bare "
-            f"`except:` or `except BaseException`) inside a loop? Catch `Exception` instead.\n")
-        sys.__stdout__.flush()
+        message = (f"\nLesson {lesson.number}: grading stopped after {limit:g} s. A check kept "
+                   f"running past its time limit: does your code catch every exception (a bare "
+                   f"`except:` or `except BaseException`) inside a loop? Catch `Exception` "
+                   f"instead.\n")
+        os.write(terminal, message.encode())
         os._exit(1)
 
-    timer = threading.Timer(HARD_LIMIT_SECONDS, stop)
+    timer = threading.Timer(limit, stop)
     timer.daemon = True
     timer.start()
     return timer

@@ -195,3 +195,16 @@ def test_threads_left_running_do_not_hang_the_grader(tmp_path):
     result = kata("check", "1", "--impl", str(folder), timeout=20)
     assert result.returncode == 1
     assert "left" in result.stdout and "thread(s) running" in result.stdout
+
+
+def test_code_that_swallows_the_timeout_is_still_stopped(tmp_path):
+    folder = impl_with(tmp_path, (
+        "def retry(func, attempts=3):\n"
+        "    while True:\n"
+        "        try:\n"
+        "            pass\n"
+        "        except:  # swallows the check's timeout too\n"
+        "            pass\n"))
+    result = kata("check", "1", "--impl", str(folder), env={"KATA_HARD_LIMIT": "2"})
+    assert result.returncode == 1
+    assert "grading stopped after 2 s" in result.stdout and "bare" in result.stdout
