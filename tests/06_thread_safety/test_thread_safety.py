@@ -447,7 +447,7 @@ def test_one_trial_transition_when_callers_race(impl):
                                   for number in range(1, threads + 1)})
             gather(scenario, stage, crowd,
                    lambda: gate.arrived - 1 + len(crowd.finished) >= threads,
-                   f"every caller either admitted (inside the service) or rejected at once",
+                   "every caller either admitted (inside the service) or rejected at once",
                    users.timeline)
             trials = gate.arrived - 1
             turned_away = [c for c in crowd.finished if rejected(impl, c.outcome)]
