@@ -217,10 +217,6 @@ class FakeService:
             lines = [f"... {len(lines) - last} earlier calls"] + lines[-last:]
         return "\n".join(lines) if lines else f"{self.name}: no calls"
 
-    def clear_calls(self) -> None:
-        with self._lock:
-            self._calls.clear()
-
     def __repr__(self) -> str:
         return f"FakeService({self.name!r}, calls={self.call_count})"
 
