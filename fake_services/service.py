@@ -165,6 +165,21 @@ class FakeService:
         """``GET path`` through the direct transport."""
         return self.request("GET", path, timeout=timeout)
 
+    def fetch_json(self, path: str = "/", *, timeout: Timeout = 2.0,
+                   session: requests.Session | None = None) -> object:
+        """What a typical client does with one request: GET ``path``, raise
+        ``requests.HTTPError`` on a 4xx or 5xx, and return the decoded JSON.
+
+        Through ``session`` (a ``FakeNetwork``'s, so over HTTP) when given, else through the
+        direct transport.
+        """
+        if session is not None:
+            response = session.get(self.url + path, timeout=timeout)
+        else:
+            response = self.get(path, timeout=timeout)
+        response.raise_for_status()
+        return response.json()
+
     def build_response(self, reply: Reply, method: str, path: str) -> requests.Response:
         """Turn a reply into the ``requests.Response`` a real server would have produced."""
         status, headers, body = self.render(reply, path)

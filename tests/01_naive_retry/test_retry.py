@@ -23,9 +23,7 @@ def fetcher(network: FakeNetwork, service: FakeService, limit: int = 50) -> Call
     def fetch_user() -> Any:
         if service.call_count >= limit:
             raise TooManyCalls(f"more than {limit} calls")
-        response = session.get(service.url + USER, timeout=2)
-        response.raise_for_status()
-        return response.json()
+        return service.fetch_json(USER, timeout=2, session=session)
 
     return fetch_user
 
@@ -153,9 +151,7 @@ def test_retries_multiply_the_load_on_a_dead_service(impl, clock):
     users = FakeService("users", clock).down(503)
 
     def fetch_user() -> Any:
-        response = users.get(USER, timeout=2)  # the fake's direct transport: fast
-        response.raise_for_status()
-        return response.json()
+        return users.fetch_json(USER, timeout=2)  # the fake's direct transport: fast
 
     failures = 0
     for _ in range(100):

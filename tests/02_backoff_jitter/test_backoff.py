@@ -40,12 +40,7 @@ def fetcher(service: FakeService, *, limit: int = 50,
     def fetch_user() -> Any:
         if service.call_count >= limit:
             raise TooManyCalls(f"more than {limit} calls")
-        if session is not None:
-            response = session.get(service.url + USER, timeout=2)
-        else:
-            response = service.get(USER, timeout=2)
-        response.raise_for_status()
-        return response.json()
+        return service.fetch_json(USER, timeout=2, session=session)
 
     return fetch_user
 

@@ -46,9 +46,7 @@ def fetcher(service: FakeService, *, limit: int = 10_000) -> Callable[[], Any]:
     def fetch_user() -> Any:
         if service.call_count >= limit:
             raise TooManyCalls(f"more than {limit} calls")
-        response = service.get(USER, timeout=2)
-        response.raise_for_status()
-        return response.json()
+        return service.fetch_json(USER, timeout=2)
 
     return fetch_user
 

@@ -12,9 +12,16 @@ import time
 from typing import Any, Callable
 
 import requests
+from harness import Outcome, Scenario
+from harness.breaker_calls import (
+    Caller,
+    expect_admitted,
+    expect_rejected,
+    state_of,
+    trip,
+)
 
 from fake_services import FakeClock, FakeNetwork, FakeService, read_timeout, refused
-from harness import Outcome, Scenario
 
 USER = "/users/42"
 EARLY = 0.5  # "just before the recovery timeout": this many seconds before it
@@ -26,135 +33,13 @@ def fetcher(network: FakeNetwork, service: FakeService) -> Callable[..., Any]:
     session = network.session()
 
     def fetch_user(path: str = USER, timeout: float = 2) -> Any:
-        response = session.get(service.url + path, timeout=timeout)
-        response.raise_for_status()
-        return response.json()
+        return service.fetch_json(path, timeout=timeout, session=session)
 
     return fetch_user
 
 
-class Caller:
-    """Calls through the breaker as a request handler would, and logs what it saw.
-
-    It records the errors the protected function raised itself (so a check can tell "its own
-    error" from a new one) and how often the function ran (a rejected call must not run it).
-    """
-
-    def __init__(self, impl: Any, breaker: Any, func: Callable[..., Any], clock: FakeClock,
-                 scenario: Scenario, who: str = "caller") -> None:
-        self.impl, self.breaker, self.func, self.clock = impl, breaker, func, clock
-        self.scenario, self.who = scenario, who
-        self.log: list[str] = []
-        self.calls = 0
-        self.errors: list[BaseException] = []
-        self.invocations = 0
-
-    def _protected(self, *args: Any, **kwargs: Any) -> Any:
-        self.invocations += 1
-        try:
-            return self.func(*args, **kwargs)
-        except BaseException as error:
-            self.errors.append(error)
-            raise
-
-    def call(self, *args: Any, **kwargs: Any) -> Outcome:
-        started = self.clock()
-        self.calls += 1
-        number = self.calls
-        outcome = self.scenario.run(lambda: self.breaker.call(self._protected, *args, **kwargs))
-        self.log.append(f"{self.who}: t={started:8.3f}  call {number}: {self.describe(outcome)}")
-        return outcome
-
-    def note(self, event: str) -> None:
-        self.log.append(f"{self.who}: t={self.clock():8.3f}  {event}")
-
-    def rejected(self, outcome: Outcome) -> bool:
-        return outcome.raised(self.impl.CircuitOpenError)
-
-    def own_error(self, outcome: Outcome) -> bool:
-        """The call raised the very exception the protected function raised."""
-        return outcome.error is not None and bool(self.errors) and outcome.error is self.errors[-1]
-
-    def describe(self, outcome: Outcome) -> str:
-        if self.rejected(outcome):
-            return f"rejected with CircuitOpenError (retry_after={_retry_after(outcome)})"
-        if outcome.error is not None:
-            response = getattr(outcome.error, "response", None)
-            status = f" {response.status_code}" if response is not None else ""
-            return f"raised {type(outcome.error).__name__}{status}"
-        return "returned " + _short(repr(outcome.value))
-
-    def timeline(self, *services: FakeService) -> str:
-        return "\n".join(self.log[-14:] + [s.timeline() for s in services])
-
-
-def _retry_after(outcome: Outcome) -> str:
-    value = getattr(outcome.error, "retry_after", "missing")
-    return f"{value:.2f}" if isinstance(value, (int, float)) else str(value)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def expect_admitted(scenario: Scenario, caller: Caller, service: FakeService, *, when: str,
-                    why: str = "") -> Outcome:
-    """Make a call that the breaker must let through to the service."""
-    before = service.call_count
-    outcome = caller.call()
-    reached = service.call_count == before + 1
-    scenario.expect(reached and not caller.rejected(outcome),
-                    expected=f"{when}: the call admitted and reaching the users service"
-                             + (f" ({why})" if why else ""),
-                    observed=f"the call {caller.describe(outcome)}; "
-                             f"{service.call_count - before} calls reached the service",
-                    timeline=caller.timeline(service))
-    return outcome
-
-
-def expect_rejected(scenario: Scenario, caller: Caller, service: FakeService, *, when: str,
-                    why: str = "") -> Outcome:
-    """Make a call that the breaker must reject without running the protected function."""
-    before, ran = service.call_count, caller.invocations
-    outcome = caller.call()
-    scenario.expect(caller.rejected(outcome) and service.call_count == before
-                    and caller.invocations == ran,
-                    expected=f"{when}: the call rejected with CircuitOpenError, without calling "
-                             f"the service" + (f" ({why})" if why else ""),
-                    observed=f"the call {caller.describe(outcome)}; "
-                             f"{service.call_count - before} calls reached the service",
-                    timeline=caller.timeline(service))
-    return outcome
-
-
-def trip(scenario: Scenario, caller: Caller, service: FakeService, failures: int,
-         gap: float = 0.0, opens: bool = True) -> None:
-    """Fail ``failures`` calls in a row (the service must be failing): the last one trips the
-    breaker, and its state is checked, unless ``opens`` is False."""
-    for number in range(1, failures + 1):
-        if number > 1 and gap:
-            caller.clock.advance(gap)
-        outcome = caller.call()
-        scenario.expect(outcome.error is not None and not caller.rejected(outcome),
-                        expected=f"failure {number} of {failures} reaches the service and "
-                                 f"raises its own error",
-                        observed=f"the call {caller.describe(outcome)}",
-                        timeline=caller.timeline(service))
-    if opens:
-        scenario.expect(caller.breaker.state == caller.impl.State.OPEN,
-                        expected=f"state OPEN right after {failures} failures in a row "
-                                 f"(failure_threshold={failures})",
-                        observed=f"state {state_of(caller.breaker)}",
-                        timeline=caller.timeline(service))
-
-
 def advance_to(clock: FakeClock, moment: float) -> None:
     clock.advance(max(0.0, moment - clock()))
-
-
-def state_of(breaker: Any) -> str:
-    state = breaker.state
-    return getattr(state, "name", repr(state))
 
 
 # -- closed ------------------------------------------------------------------------------

@@ -12,10 +12,25 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import requests
-
-from fake_services import (FakeClock, FakeNetwork, FakeService, connect_timeout, error, ok,
-                           read_timeout, refused, reset)
 from harness import Outcome, Scenario
+from harness.breaker_calls import (
+    Caller,
+    expect_admitted,
+    expect_rejected,
+    state_of,
+    trip,
+)
+
+from fake_services import (
+    FakeNetwork,
+    FakeService,
+    connect_timeout,
+    error,
+    ok,
+    read_timeout,
+    refused,
+    reset,
+)
 
 USER = "/users/42"
 LATE = 0.5  # "just after the recovery timeout": this many seconds after it
@@ -30,9 +45,7 @@ def fetcher(network: FakeNetwork, service: FakeService) -> Callable[..., Any]:
     session = network.session()
 
     def fetch_user(path: str = USER, timeout: float = 2) -> Any:
-        response = session.get(service.url + path, timeout=timeout)
-        response.raise_for_status()
-        return response.json()
+        return service.fetch_json(path, timeout=timeout, session=session)
 
     return fetch_user
 
@@ -47,79 +60,6 @@ def raw_fetcher(network: FakeNetwork, service: FakeService) -> Callable[..., Any
     return get_user
 
 
-class Caller:
-    """Calls through the breaker as a request handler would, and logs what it saw.
-
-    It remembers what the protected function itself raised or returned, so a check can tell
-    "the very error (or response) the function produced" from a new one, and how often the
-    function ran (a rejected call must not run it).
-    """
-
-    def __init__(self, impl: Any, breaker: Any, func: Callable[..., Any], clock: FakeClock,
-                 scenario: Scenario, who: str = "caller") -> None:
-        self.impl, self.breaker, self.func, self.clock = impl, breaker, func, clock
-        self.scenario, self.who = scenario, who
-        self.log: list[str] = []
-        self.calls = 0
-        self.produced: list[tuple[str, Any]] = []  # ("raised" | "returned", object)
-        self.invocations = 0
-
-    def _protected(self, *args: Any, **kwargs: Any) -> Any:
-        self.invocations += 1
-        try:
-            value = self.func(*args, **kwargs)
-        except BaseException as error:
-            self.produced.append(("raised", error))
-            raise
-        self.produced.append(("returned", value))
-        return value
-
-    def call(self, *args: Any, through: Callable[..., Any] | None = None,
-             **kwargs: Any) -> Outcome:
-        """One call through ``breaker.call`` (or through ``through``, e.g. a decorated
-        function that wraps the same protected function)."""
-        started = self.clock()
-        self.calls += 1
-        number = self.calls
-        action = through if through is not None else (
-            lambda *a, **k: self.breaker.call(self._protected, *a, **k))
-        outcome = self.scenario.run(lambda: action(*args, **kwargs))
-        self.log.append(f"{self.who}: t={started:8.3f}  call {number}: {self.describe(outcome)}")
-        return outcome
-
-    def note(self, event: str) -> None:
-        self.log.append(f"{self.who}: t={self.clock():8.3f}  {event}")
-
-    def rejected(self, outcome: Outcome) -> bool:
-        return outcome.raised(self.impl.CircuitOpenError)
-
-    def unchanged(self, outcome: Outcome) -> bool:
-        """The call gave the caller exactly what the function produced, the same object."""
-        if not self.produced:
-            return False
-        how, thing = self.produced[-1]
-        if how == "raised":
-            return outcome.error is thing
-        return outcome.returned and outcome.value is thing
-
-    def describe(self, outcome: Outcome) -> str:
-        if self.rejected(outcome):
-            value = getattr(outcome.error, "retry_after", "missing")
-            shown = f"{value:.2f}" if isinstance(value, (int, float)) else str(value)
-            return f"rejected with CircuitOpenError (retry_after={shown})"
-        if outcome.error is not None:
-            response = getattr(outcome.error, "response", None)
-            status = f" {response.status_code}" if response is not None else ""
-            return f"raised {type(outcome.error).__name__}{status}"
-        if isinstance(outcome.value, requests.Response):
-            return f"returned a response with status {outcome.value.status_code}"
-        text = repr(outcome.value)
-        return "returned " + (text if len(text) <= 60 else text[:57] + "...")
-
-    def timeline(self, *services: FakeService) -> str:
-        return "\n".join(self.log[-14:] + [s.timeline() for s in services])
-
-
 def expect_passed_through(scenario: Scenario, caller: Caller, service: FakeService | None,
                           outcome: Outcome, *, what: str) -> None:
     """The call reached the function and the caller got its own outcome, unchanged."""
@@ -130,33 +70,6 @@ def expect_passed_through(scenario: Scenario, caller: Caller, service: FakeServi
                              f"function produced)",
                     observed=f"the call {caller.describe(outcome)}",
                     timeline=caller.timeline(*([service] if service else [])))
-
-
-def expect_rejected(scenario: Scenario, caller: Caller, service: FakeService, *, when: str,
-                    why: str = "") -> Outcome:
-    before, ran = service.call_count, caller.invocations
-    outcome = caller.call()
-    scenario.expect(caller.rejected(outcome) and service.call_count == before
-                    and caller.invocations == ran,
-                    expected=f"{when}: the call rejected with CircuitOpenError, without calling "
-                             f"the service" + (f" ({why})" if why else ""),
-                    observed=f"the call {caller.describe(outcome)}; "
-                             f"{service.call_count - before} calls reached the service",
-                    timeline=caller.timeline(service))
-    return outcome
-
-
-def expect_admitted(scenario: Scenario, caller: Caller, service: FakeService, *, when: str,
-                    why: str = "") -> Outcome:
-    before = service.call_count
-    outcome = caller.call()
-    scenario.expect(service.call_count == before + 1 and not caller.rejected(outcome),
-                    expected=f"{when}: the call admitted and reaching the users service"
-                             + (f" ({why})" if why else ""),
-                    observed=f"the call {caller.describe(outcome)}; "
-                             f"{service.call_count - before} calls reached the service",
-                    timeline=caller.timeline(service))
-    return outcome
 
 
 def expect_counts(scenario: Scenario, caller: Caller, service: FakeService | None,
@@ -171,25 +84,6 @@ def expect_counts(scenario: Scenario, caller: Caller, service: FakeService | Non
                     expected=f"failure_count after each call ({', '.join(labels)}): {expected}",
                     observed=str(counts),
                     timeline=caller.timeline(*([service] if service else [])))
-
-
-def state_of(breaker: Any) -> str:
-    state = breaker.state
-    return getattr(state, "name", repr(state))
-
-
-def trip(scenario: Scenario, caller: Caller, service: FakeService, failures: int) -> None:
-    """Fail ``failures`` calls in a row; the breaker must be OPEN afterwards."""
-    for number in range(1, failures + 1):
-        outcome = caller.call()
-        scenario.expect(outcome.error is not None and not caller.rejected(outcome),
-                        expected=f"failure {number} of {failures} reaches the service",
-                        observed=f"the call {caller.describe(outcome)}",
-                        timeline=caller.timeline(service))
-    scenario.expect(caller.breaker.state == caller.impl.State.OPEN,
-                    expected=f"state OPEN after {failures} failures in a row",
-                    observed=f"state {state_of(caller.breaker)}",
-                    timeline=caller.timeline(service))
 
 
 def produce(service: FakeService, reply: Any, *, raise_status: bool = True) -> BaseException:

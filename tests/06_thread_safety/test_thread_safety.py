@@ -41,11 +41,7 @@ USER = "/users/42"
 
 def fetcher(users: FakeService) -> Callable[[], Any]:
     """What the breaker protects: GET a user, raise on an HTTP error, return the JSON."""
-    def get_user() -> Any:
-        response = users.get(USER, timeout=2)
-        response.raise_for_status()
-        return response.json()
-    return get_user
+    return lambda: users.fetch_json(USER, timeout=2)
 
 
 def transitions(impl: Any, *pairs: str) -> list[tuple[Any, Any]]:

@@ -13,13 +13,12 @@ import tracemalloc
 from typing import Any, Callable
 
 import pytest
-import requests
+from harness import Scenario
+from harness.breaker_calls import FAILED, OK, REJECTED, outcome_of, outcomes_of
 
 from fake_services import FakeNetwork, FakeService
-from harness import Scenario
 
 USER = "/users/42"
-OK, FAILED, REJECTED = "ok", "failed", "rejected"
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -42,32 +41,7 @@ def fetcher(users: FakeService) -> Callable[[], Any]:
 def http_fetcher(network: FakeNetwork, users: FakeService) -> Callable[[], Any]:
     """The same through ``requests``, raising ``HTTPError`` on a 503 (``raise_for_status``)."""
     session = network.session()
-
-    def fetch_user() -> Any:
-        response = session.get(users.url + USER, timeout=2)
-        response.raise_for_status()
-        return response.json()
-
-    return fetch_user
-
-
-def one_call(impl, breaker, fetch: Callable[[], Any]) -> str:
-    """Send one call through the breaker: ``"ok"``, ``"failed"`` or ``"rejected"``."""
-    try:
-        result = breaker.call(fetch)
-    except impl.CircuitOpenError:
-        return REJECTED
-    except NotImplementedError:
-        raise
-    except Exception:
-        return FAILED
-    if isinstance(result, requests.Response) and result.status_code >= 500:
-        return FAILED
-    return OK
-
-
-def calls(impl, breaker, fetch: Callable[[], Any], count: int) -> list[str]:
-    return [one_call(impl, breaker, fetch) for _ in range(count)]
+    return lambda: users.fetch_json(USER, timeout=2, session=session)
 
 
 def shown(results: list[str]) -> str:
@@ -148,7 +122,7 @@ def test_window_of_size_one(impl, clock):
 
     users = FakeService("users", clock).script(*pattern("SF"))
     breaker = impl.CircuitBreaker(window_size=1, minimum_calls=1, clock=clock)
-    results = calls(impl, breaker, fetcher(users), 3)
+    results = outcomes_of(impl, breaker, fetcher(users), 3)
     scenario = Scenario("CircuitBreaker(window_size=1, minimum_calls=1, threshold 50%); the "
                         "users service answers 200, then 503, then would answer 200")
     scenario.expect(results == [OK, FAILED, REJECTED],
@@ -228,7 +202,7 @@ def test_waits_for_minimum_calls(impl, clock):
                                   clock=clock)
     scenario = Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10); the "
                         "users service answers 503 to every call")
-    first = calls(impl, breaker, fetcher(users), 9)
+    first = outcomes_of(impl, breaker, fetcher(users), 9)
     scenario.expect(first == [FAILED] * 9,
                     expected="the first 9 calls reach the service and fail (9 calls are fewer "
                              "than minimum_calls: no verdict yet)",
@@ -236,7 +210,7 @@ def test_waits_for_minimum_calls(impl, clock):
     rate = breaker.failure_rate
     scenario.expect(rate is None, expected="failure_rate None after 9 calls (below minimum_calls)",
                     observed=f"failure_rate {rate_text(rate)}")
-    rest = calls(impl, breaker, fetcher(users), 2)
+    rest = outcomes_of(impl, breaker, fetcher(users), 2)
     scenario.expect(rest == [FAILED, REJECTED],
                     expected="the 10th call reaches the service and fails (100% of 10: it "
                              "opens); the 11th is rejected",
@@ -251,10 +225,10 @@ def test_threshold_is_inclusive(impl, clock, network):
     fetch = http_fetcher(network, users)
     scenario = Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10); the "
                         "users service answers 200 x5, then 503 x5 (raised as HTTPError)")
-    first = calls(impl, breaker, fetch, 9)
+    first = outcomes_of(impl, breaker, fetch, 9)
     scenario.expect(first == [OK] * 5 + [FAILED] * 4, expected="5 ok, then 4 failed",
                     observed=shown(first), timeline=users.timeline())
-    rest = calls(impl, breaker, fetch, 2)
+    rest = outcomes_of(impl, breaker, fetch, 2)
     scenario.expect(rest == [FAILED, REJECTED],
                     expected="the 10th call fails: 5 of 10 = 50%, which reaches the threshold "
                              "of 50% (inclusive), so it opens and the 11th call is rejected",
@@ -265,7 +239,7 @@ def test_threshold_is_inclusive(impl, clock, network):
                                   clock=clock)
     scenario = Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10); the "
                         "payments service answers 200 x6, then 503 x4")
-    results = calls(impl, breaker, http_fetcher(network, users), 11)
+    results = outcomes_of(impl, breaker, http_fetcher(network, users), 11)
     scenario.expect(results == [OK] * 6 + [FAILED] * 4 + [OK],
                     expected="4 of 10 = 40% stays below 50%: all 11 calls reach the service",
                     observed=shown(results), timeline=users.timeline())
@@ -283,7 +257,7 @@ def test_a_failure_that_slid_out_no_longer_counts(impl, clock):
                                   clock=clock)
     scenario = Scenario(f"CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10); the "
                         f"users service answers {' '.join(outcomes)} (F = 503, S = 200)")
-    results = calls(impl, breaker, fetcher(users), 11)
+    results = outcomes_of(impl, breaker, fetcher(users), 11)
     scenario.expect(REJECTED not in results,
                     expected="all 11 calls reach the service: after the 11th the first failure "
                              "has slid out, so the window (calls 2-11) holds 4 failures: 40%",
@@ -291,7 +265,7 @@ def test_a_failure_that_slid_out_no_longer_counts(impl, clock):
     rate = breaker.failure_rate
     scenario.expect(same_rate(rate, 40.0), expected="failure_rate 40.0 (4 of the last 10)",
                     observed=f"failure_rate {rate_text(rate)}")
-    rest = calls(impl, breaker, fetcher(users), 2)
+    rest = outcomes_of(impl, breaker, fetcher(users), 2)
     scenario.expect(rest == [FAILED, REJECTED],
                     expected="a 12th call that fails makes 5 failures in the last 10 (50%): it "
                              "opens, and the 13th call is rejected",
@@ -305,7 +279,7 @@ def test_old_successes_slide_out_too(impl, clock):
                                   clock=clock)
     scenario = Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10); the "
                         "users service answers 200 x13, then 503 x5")
-    results = calls(impl, breaker, fetcher(users), 19)
+    results = outcomes_of(impl, breaker, fetcher(users), 19)
     expected = [OK] * 13 + [FAILED] * 5 + [REJECTED]
     scenario.expect(results == expected,
                     expected="13 ok, 5 failed, then rejected: the last 10 calls hold 5 failures "
@@ -321,7 +295,7 @@ def test_a_success_can_trip_the_breaker(impl, clock):
                                   clock=clock)
     scenario = Scenario("CircuitBreaker(threshold 50%, window_size=4, minimum_calls=4); the "
                         "users service answers 503, 503, 503, then 200")
-    results = calls(impl, breaker, fetcher(users), 5)
+    results = outcomes_of(impl, breaker, fetcher(users), 5)
     scenario.expect(results == [FAILED, FAILED, FAILED, OK, REJECTED],
                     expected="failed x3, ok, then rejected: the 4th call succeeds but completes "
                              "the minimum with 3 failures of 4 (75%), so it opens right then",
@@ -335,7 +309,7 @@ def test_minimum_calls_is_capped_at_the_window_size(impl, clock):
                                   clock=clock)
     scenario = Scenario("CircuitBreaker(threshold 50%, window_size=5, minimum_calls=100); the "
                         "users service answers 503 to every call")
-    results = calls(impl, breaker, fetcher(users), 7)
+    results = outcomes_of(impl, breaker, fetcher(users), 7)
     scenario.expect(results == [FAILED] * 5 + [REJECTED] * 2,
                     expected="5 failed, then rejected: a window of 5 can never hold 100 "
                              "outcomes, so the minimum counts as 5 (as in Resilience4j)",
@@ -348,7 +322,7 @@ def test_half_open_verdict_is_the_trial_failure_rate(impl, clock):
     breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=10,
                                   recovery_timeout=30, half_open_max_calls=4, clock=clock)
     fetch = fetcher(users)
-    opening = calls(impl, breaker, fetch, 11)
+    opening = outcomes_of(impl, breaker, fetch, 11)
     Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=10, "
              "recovery_timeout=30, half_open_max_calls=4); 10 failures").expect(
         opening == [FAILED] * 10 + [REJECTED], expected="it opens after 10 failures",
@@ -356,8 +330,8 @@ def test_half_open_verdict_is_the_trial_failure_rate(impl, clock):
 
     clock.advance(30.5)
     users.script(*pattern("SSFF"))
-    trials = calls(impl, breaker, fetch, 4)
-    after = one_call(impl, breaker, fetch)
+    trials = outcomes_of(impl, breaker, fetch, 4)
+    after = outcome_of(impl, breaker, fetch)
     scenario = Scenario("30.5 s later the breaker admits trial calls (half_open_max_calls=4); "
                         "the users service answers 200, 200, 503, 503")
     scenario.expect(trials == [OK, OK, FAILED, FAILED],
@@ -370,7 +344,7 @@ def test_half_open_verdict_is_the_trial_failure_rate(impl, clock):
                     observed=f"the next call: {after}", timeline=users.timeline())
 
     clock.advance(29.0)
-    early = one_call(impl, breaker, fetch)
+    early = outcome_of(impl, breaker, fetch)
     scenario = Scenario("29 s after re-opening (recovery_timeout=30)")
     scenario.expect(early == REJECTED,
                     expected="still rejected: re-opening restarts the full recovery timeout",
@@ -378,8 +352,8 @@ def test_half_open_verdict_is_the_trial_failure_rate(impl, clock):
 
     clock.advance(1.5)
     users.script(*pattern("SSSFSSS"))
-    trials = calls(impl, breaker, fetch, 4)
-    later = calls(impl, breaker, fetch, 3)
+    trials = outcomes_of(impl, breaker, fetch, 4)
+    later = outcomes_of(impl, breaker, fetch, 3)
     scenario = Scenario("30.5 s after re-opening, new trials; the users service answers 200, "
                         "200, 200, 503, then 200")
     scenario.expect(trials == [OK, OK, OK, FAILED],
@@ -398,14 +372,14 @@ def test_closing_starts_an_empty_window(impl, clock):
     breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=5,
                                   recovery_timeout=30, half_open_max_calls=1, clock=clock)
     fetch = fetcher(users)
-    opening = calls(impl, breaker, fetch, 6)
+    opening = outcomes_of(impl, breaker, fetch, 6)
     Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=5, "
              "half_open_max_calls=1); 5 failures").expect(
         opening == [FAILED] * 5 + [REJECTED], expected="it opens after 5 failures",
         observed=shown(opening), timeline=users.timeline())
 
     clock.advance(30.5)
-    trial = one_call(impl, breaker, fetch)
+    trial = outcome_of(impl, breaker, fetch)
     scenario = Scenario("30.5 s later one trial call succeeds, which closes the breaker")
     scenario.expect(trial == OK, expected="the trial is admitted and succeeds",
                     observed=f"the trial: {trial}", timeline=users.timeline())
@@ -416,7 +390,7 @@ def test_closing_starts_an_empty_window(impl, clock):
                              f"counted?)")
 
     users.script(*pattern("FSSS"))
-    results = calls(impl, breaker, fetch, 5)
+    results = outcomes_of(impl, breaker, fetch, 5)
     scenario = Scenario("after closing, the users service answers 503, then 200 x4")
     scenario.expect(results == [FAILED, OK, OK, OK, OK],
                     expected="all 5 calls reach the service: 1 failure in a fresh window of 5 "
@@ -432,7 +406,7 @@ def test_rejects_impossible_settings(impl, clock):
     users = FakeService("users", clock).down(503)
     breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_size=2, minimum_calls=2,
                                   clock=clock)
-    results = calls(impl, breaker, fetcher(users), 3)
+    results = outcomes_of(impl, breaker, fetcher(users), 3)
     Scenario("CircuitBreaker(failure_rate_threshold=100, window_size=2, minimum_calls=2); the "
              "users service answers 503").expect(
         results == [FAILED, FAILED, REJECTED],

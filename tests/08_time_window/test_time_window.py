@@ -14,13 +14,12 @@ import tracemalloc
 from typing import Any, Callable
 
 import pytest
-import requests
+from harness import Scenario
+from harness.breaker_calls import FAILED, OK, REJECTED, outcome_of, outcomes_of
 
 from fake_services import FakeClock, FakeNetwork, FakeService, error, ok, read_timeout
-from harness import Scenario
 
 USER = "/users/42"
-OK, FAILED, REJECTED = "ok", "failed", "rejected"
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -35,32 +34,7 @@ def fetcher(users: FakeService) -> Callable[[], Any]:
 def http_fetcher(network: FakeNetwork, users: FakeService) -> Callable[[], Any]:
     """The same through ``requests`` with a 2-second timeout, raising on a 5xx."""
     session = network.session()
-
-    def fetch_user() -> Any:
-        response = session.get(users.url + USER, timeout=2.0)
-        response.raise_for_status()
-        return response.json()
-
-    return fetch_user
-
-
-def one_call(impl, breaker, fetch: Callable[[], Any]) -> str:
-    """Send one call through the breaker: ``"ok"``, ``"failed"`` or ``"rejected"``."""
-    try:
-        result = breaker.call(fetch)
-    except impl.CircuitOpenError:
-        return REJECTED
-    except NotImplementedError:
-        raise
-    except Exception:
-        return FAILED
-    if isinstance(result, requests.Response) and result.status_code >= 500:
-        return FAILED
-    return OK
-
-
-def calls(impl, breaker, fetch: Callable[[], Any], count: int) -> list[str]:
-    return [one_call(impl, breaker, fetch) for _ in range(count)]
+    return lambda: users.fetch_json(USER, timeout=2, session=session)
 
 
 def spaced_calls(impl, breaker, fetch: Callable[[], Any], clock: FakeClock, count: int,
@@ -69,7 +43,7 @@ def spaced_calls(impl, breaker, fetch: Callable[[], Any], clock: FakeClock, coun
     results = []
     for _ in range(count):
         clock.advance(every)
-        results.append(one_call(impl, breaker, fetch))
+        results.append(outcome_of(impl, breaker, fetch))
     return results
 
 
@@ -284,9 +258,9 @@ def test_old_failures_no_longer_count(impl, clock):
     breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_seconds=10,
                                   window_buckets=10, minimum_calls=5, clock=clock)
     clock.advance(0.25)
-    first = calls(impl, breaker, fetcher(users), 4)
+    first = outcomes_of(impl, breaker, fetcher(users), 4)
     clock.advance(7.0)
-    later = calls(impl, breaker, fetcher(users), 2)
+    later = outcomes_of(impl, breaker, fetcher(users), 2)
     scenario = Scenario("CircuitBreaker(threshold 50%, window_seconds=10, window_buckets=10, "
                         "minimum_calls=5); the users service fails 4 calls at t=0.25, then "
                         "one at t=7.25")
@@ -303,9 +277,9 @@ def test_old_failures_no_longer_count(impl, clock):
     first = spaced_calls(impl, breaker, fetcher(orders), other, 4, 1.0)
     other.advance(10.5)
     orders.script(503, 200, 200, 200, 200)
-    later = calls(impl, breaker, fetcher(orders), 4)
+    later = outcomes_of(impl, breaker, fetcher(orders), 4)
     rate_after_four = breaker.failure_rate
-    later += calls(impl, breaker, fetcher(orders), 1)
+    later += outcomes_of(impl, breaker, fetcher(orders), 1)
     rate = breaker.failure_rate
     scenario = Scenario("the same settings; the orders service fails 4 calls at t=1, 2, 3 "
                         "and 4, then at t=14.5 answers 503, 200, 200, 200, 200")
@@ -331,7 +305,7 @@ def test_slow_successes_open_the_breaker(impl, clock):
     scenario = Scenario("CircuitBreaker(slow_call_duration=1.0, slow_call_rate_threshold=50, "
                         "minimum_calls=4, window_seconds=10); the users service answers 200 "
                         "every time, taking 1.5 s, 0.25 s, 1.5 s, 0.25 s")
-    results = calls(impl, breaker, fetcher(users), 5)
+    results = outcomes_of(impl, breaker, fetcher(users), 5)
     scenario.expect(results == [OK] * 4 + [REJECTED],
                     expected="4 successful calls, then rejected: 2 of 4 calls were slower than "
                              "1.0 s, a slow-call rate of 50%",
@@ -341,7 +315,7 @@ def test_slow_successes_open_the_breaker(impl, clock):
     breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_seconds=10,
                                   window_buckets=10, minimum_calls=4, slow_call_duration=1.0,
                                   slow_call_rate_threshold=100, clock=clock)
-    results = calls(impl, breaker, fetcher(orders), 5)
+    results = outcomes_of(impl, breaker, fetcher(orders), 5)
     rates = (breaker.failure_rate, breaker.slow_call_rate)
     scenario = Scenario("the same with slow_call_rate_threshold=100; the orders service takes "
                         "1.5 s, 0.25 s, 1.5 s, 0.25 s, then answers at once")
@@ -363,14 +337,14 @@ def test_slow_means_strictly_longer(impl, clock):
                                   clock=clock)
     scenario = Scenario("CircuitBreaker(slow_call_duration=1.0, slow_call_rate_threshold=50, "
                         "minimum_calls=4); 4 calls of exactly 1.0 s each")
-    results = calls(impl, breaker, fetcher(users), 4)
+    results = outcomes_of(impl, breaker, fetcher(users), 4)
     rate = breaker.slow_call_rate
     scenario.expect(results == [OK] * 4 and same_rate(rate, 0.0),
                     expected="4 ok calls, slow_call_rate 0.0: slow means strictly longer than "
                              "slow_call_duration",
                     observed=f"{shown(results)}; slow_call_rate {rate_text(rate)}",
                     timeline=users.timeline())
-    results = calls(impl, breaker, fetcher(users), 1)
+    results = outcomes_of(impl, breaker, fetcher(users), 1)
     rate = breaker.slow_call_rate
     scenario = Scenario("then a 5th call that takes 1.25 s")
     scenario.expect(results == [OK] and same_rate(rate, 20.0),
@@ -390,7 +364,7 @@ def test_slow_failures_count_toward_both_rates(impl, clock, network):
              "after 2 s), then 200 twice at once")
     scenario = Scenario("CircuitBreaker(failure_rate_threshold=100, slow_call_duration=1.0, "
                         f"slow_call_rate_threshold=100, minimum_calls=4); {story}")
-    results = calls(impl, breaker, http_fetcher(network, users), 4)
+    results = outcomes_of(impl, breaker, http_fetcher(network, users), 4)
     rates = (breaker.failure_rate, breaker.slow_call_rate)
     scenario.expect(results == [FAILED, FAILED, OK, OK] and same_rate(rates[0], 50.0)
                     and same_rate(rates[1], 50.0),
@@ -404,7 +378,7 @@ def test_slow_failures_count_toward_both_rates(impl, clock, network):
     breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_seconds=10,
                                   window_buckets=10, minimum_calls=4, slow_call_duration=1.0,
                                   slow_call_rate_threshold=50, clock=clock)
-    results = calls(impl, breaker, http_fetcher(network, orders), 5)
+    results = outcomes_of(impl, breaker, http_fetcher(network, orders), 5)
     scenario = Scenario("the same with slow_call_rate_threshold=50; the orders service "
                         "answers like the users service")
     scenario.expect(results == [FAILED, FAILED, OK, OK, REJECTED],
@@ -421,7 +395,7 @@ def test_half_open_trials_are_judged_on_speed_too(impl, clock):
                                   slow_call_rate_threshold=50, recovery_timeout=30,
                                   half_open_max_calls=2, clock=clock)
     fetch = fetcher(users)
-    opening = calls(impl, breaker, fetch, 5)
+    opening = outcomes_of(impl, breaker, fetch, 5)
     Scenario("CircuitBreaker(threshold 50%, minimum_calls=4, slow_call_duration=1.0, "
              "slow_call_rate_threshold=50, recovery_timeout=30, half_open_max_calls=2); 4 "
              "failures").expect(opening == [FAILED] * 4 + [REJECTED],
@@ -430,8 +404,8 @@ def test_half_open_trials_are_judged_on_speed_too(impl, clock):
 
     clock.advance(30.5)
     users.script(ok(latency=1.5), ok(latency=1.5))
-    trials = calls(impl, breaker, fetch, 2)
-    after = one_call(impl, breaker, fetch)
+    trials = outcomes_of(impl, breaker, fetch, 2)
+    after = outcome_of(impl, breaker, fetch)
     scenario = Scenario("30.5 s later, 2 trial calls: both succeed, each taking 1.5 s")
     scenario.expect(trials == [OK, OK] and after == REJECTED,
                     expected="both trials admitted; then rejected: 2 slow of 2 trials (100%) "
@@ -440,9 +414,9 @@ def test_half_open_trials_are_judged_on_speed_too(impl, clock):
                     timeline=users.timeline())
 
     clock.advance(30.5)
-    trials = calls(impl, breaker, fetch, 2)
+    trials = outcomes_of(impl, breaker, fetch, 2)
     rate = breaker.failure_rate
-    later = calls(impl, breaker, fetch, 3)
+    later = outcomes_of(impl, breaker, fetch, 3)
     scenario = Scenario("30.5 s after re-opening, 2 trial calls that succeed at once, then 3 "
                         "more calls")
     scenario.expect(trials == [OK, OK] and later == [OK, OK, OK],
@@ -459,7 +433,7 @@ def test_rejects_impossible_settings(impl, clock):
     users = FakeService("users", clock).down(503)
     breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_seconds=10,
                                   window_buckets=10, minimum_calls=2, clock=clock)
-    results = calls(impl, breaker, fetcher(users), 3)
+    results = outcomes_of(impl, breaker, fetcher(users), 3)
     Scenario("CircuitBreaker(failure_rate_threshold=100, window_seconds=10, minimum_calls=2); "
              "the users service answers 503").expect(
         results == [FAILED, FAILED, REJECTED],

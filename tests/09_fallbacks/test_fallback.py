@@ -22,9 +22,7 @@ def user_fetcher(network: FakeNetwork, service: FakeService) -> Callable[..., An
 
     def get_user(user_id: int, *, fields: str | None = None) -> Any:
         path = f"/users/{user_id}" + (f"?fields={fields}" if fields else "")
-        response = session.get(service.url + path, timeout=2)
-        response.raise_for_status()
-        return response.json()
+        return service.fetch_json(path, timeout=2, session=session)
 
     return get_user
 

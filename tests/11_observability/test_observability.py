@@ -74,12 +74,7 @@ def fetcher(service: FakeService, path: str = "/users/7") -> Callable[[], Any]:
 def json_fetcher(service: FakeService, path: str = "/users/7") -> Callable[[], Any]:
     """GET a path, raise HTTPError on 4xx/5xx, return the JSON: what a client usually does."""
 
-    def get_json() -> Any:
-        response = service.get(path, timeout=2)
-        response.raise_for_status()
-        return response.json()
-
-    return get_json
+    return lambda: service.fetch_json(path, timeout=2)
 
 
 def interrupted() -> None:

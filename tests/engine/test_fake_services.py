@@ -163,3 +163,13 @@ def test_duplicate_service_names_are_refused():
         net.service("users")
         with pytest.raises(ValueError):
             net.service("users")
+
+
+def test_fetch_json_is_what_a_client_does_over_either_transport():
+    clock = FakeClock()
+    with FakeNetwork(clock) as net:
+        users = net.service("users").script(ok({"id": 1}), 404)
+        assert users.fetch_json("/users/1", session=net.session()) == {"id": 1}
+        with pytest.raises(requests.HTTPError):
+            users.fetch_json("/users/1")
+    assert users.outcomes() == ["200", "404"]
