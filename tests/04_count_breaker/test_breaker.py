@@ -345,7 +345,7 @@ def test_half_open_admits_one_trial_at_a_time(impl, clock, network):
         armed[0] = True
         before = users.call_count
         outcome = caller.call()
-        log = "\n".join(caller.log[-3:] + other.log + [users.timeline()])
+        log = "\n".join(caller.log + other.log + [users.timeline()])
         scenario.expect(bool(arrivals) and not caller.rejected(outcome),
                         expected=f"t=30.5: trial call {trial} admitted and reaching the service",
                         observed=f"the call {caller.describe(outcome)}", timeline=log)
