@@ -536,48 +536,8 @@ def test_late_failure_changes_nothing(impl):
                         observed=f"{trial}; the service saw {users.call_count} calls",
                         timeline=users.timeline())
 
-    with Stage() as stage:
-        clock = stage.clock()
-        listener = stage.listener()
-        users = FakeService("users", clock.for_services()).script(503, 503, 503, 200)
-        slow, probe = stage.gate(numbers={1}), stage.gate(numbers={4})
-        users.before_reply(slow)
-        users.before_reply(probe)
-        breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30,
-                                      success_threshold=1, name="users",
-                                      on_state_change=listener, clock=clock)
-        get_user = fetcher(users)
-        scenario = Scenario("a slow call is admitted at t=0; two failures open the breaker at "
-                            "t=5; at t=36 a trial call is admitted and held; then the slow call "
-                            "fails (503)")
-        crowd = Crowd(stage)
-        late = crowd.start("slow caller", lambda: breaker.call(get_user))
-        gather(scenario, stage, crowd, lambda: slow.arrived == 1 or late.done,
-               "the slow call admitted (the breaker is closed)", users.timeline)
-        clock.advance(5)
-        attempt(scenario, stage, lambda: breaker.call(get_user), users.timeline)
-        attempt(scenario, stage, lambda: breaker.call(get_user), users.timeline)
-        clock.advance(31)
-        trial = crowd.start("trial caller", lambda: breaker.call(get_user))
-        gather(scenario, stage, crowd, lambda: probe.arrived == 1 or trial.done,
-               "the trial call admitted at t=36", users.timeline)
-        slow.open()
-        gather(scenario, stage, crowd, lambda: late.done, "the slow call returns",
-               users.timeline)
-        scenario.expect(listener.events == transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN"),
-                        expected="CLOSED→OPEN, OPEN→HALF_OPEN and nothing more: the late "
-                                 "failure is not the trial's verdict",
-                        observed=listener.describe(), timeline=users.timeline())
-        other = attempt(scenario, stage, lambda: breaker.call(get_user), users.timeline)
-        scenario.expect(rejected(impl, other) and users.call_count == 4,
-                        expected="another caller rejected: the one trial permit is still taken",
-                        observed=f"{other}; {users.call_count} calls", timeline=users.timeline())
-        probe.open()
-        finish(scenario, crowd, users.timeline)
-        scenario.expect(listener.events[-1:] == transitions(impl, "HALF_OPEN>CLOSED"),
-                        expected="the trial's own success closes the breaker",
-                        observed=listener.describe(), timeline=users.timeline())
-
+    late_result_while_a_trial_is_held(
+        impl, 503, "fails (503)", "the late failure is not the trial's verdict")
 
 def test_late_success_does_not_close(impl):
     """A success from a call admitted before the breaker opened does not close it"""
@@ -613,10 +573,17 @@ def test_late_success_does_not_close(impl):
         scenario.expect(listener.events == transitions(impl, "CLOSED>OPEN"),
                         expected="one transition, CLOSED→OPEN", observed=listener.describe())
 
+    late_result_while_a_trial_is_held(
+        impl, 200, "succeeds", "only a trial's success may close the breaker")
+
+def late_result_while_a_trial_is_held(impl, slow_reply: int, what_it_does: str,
+                                      why: str) -> None:
+    """A call admitted while CLOSED ends (with ``slow_reply``) while a trial call is held:
+    its result must be neither the trial's verdict nor a second trial."""
     with Stage() as stage:
         clock = stage.clock()
         listener = stage.listener()
-        users = FakeService("users", clock.for_services()).script(200, 503, 503, 200)
+        users = FakeService("users", clock.for_services()).script(slow_reply, 503, 503, 200)
         slow, probe = stage.gate(numbers={1}), stage.gate(numbers={4})
         users.before_reply(slow)
         users.before_reply(probe)
@@ -626,7 +593,7 @@ def test_late_success_does_not_close(impl):
         get_user = fetcher(users)
         scenario = Scenario("success_threshold 1: a slow call is admitted at t=0; two failures "
                             "open the breaker at t=5; at t=36 a trial call is admitted and "
-                            "held; then the slow call succeeds")
+                            f"held; then the slow call {what_it_does}")
         crowd = Crowd(stage)
         late = crowd.start("slow caller", lambda: breaker.call(get_user))
         gather(scenario, stage, crowd, lambda: slow.arrived == 1 or late.done,
@@ -642,15 +609,18 @@ def test_late_success_does_not_close(impl):
         gather(scenario, stage, crowd, lambda: late.done, "the slow call returns",
                users.timeline)
         scenario.expect(listener.events == transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN"),
-                        expected="CLOSED→OPEN, OPEN→HALF_OPEN and nothing more: only a trial's "
-                                 "success may close the breaker",
+                        expected=f"CLOSED→OPEN, OPEN→HALF_OPEN and nothing more: {why}",
                         observed=listener.describe(), timeline=users.timeline())
         other = attempt(scenario, stage, lambda: breaker.call(get_user), users.timeline)
         scenario.expect(rejected(impl, other) and users.call_count == 4,
-                        expected="another caller rejected: still half-open, the permit taken",
+                        expected="another caller rejected: still half-open, the one trial "
+                                 "permit taken",
                         observed=f"{other}; {users.call_count} calls", timeline=users.timeline())
         probe.open()
         finish(scenario, crowd, users.timeline)
+        scenario.expect(listener.events[-1:] == transitions(impl, "HALF_OPEN>CLOSED"),
+                        expected="the trial's own success closes the breaker",
+                        observed=listener.describe(), timeline=users.timeline())
 
 
 # -- permits are always given back ---------------------------------------------------------
