@@ -539,6 +539,7 @@ def test_late_failure_changes_nothing(impl):
     late_result_while_a_trial_is_held(
         impl, 503, "fails (503)", "the late failure is not the trial's verdict")
 
+
 def test_late_success_does_not_close(impl):
     """A success from a call admitted before the breaker opened does not close it"""
     with Stage() as stage:
