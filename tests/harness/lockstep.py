@@ -64,6 +64,14 @@ class Lockstep:
             raise TimeoutError("a lockstep thread did not finish (a deadlock?)")
         return errors
 
+    def realign(self) -> None:
+        """Both threads are about to come back into graded code from code of the check's own
+        (after meeting there): forget that either was seen blocked, so that whichever comes
+        back first waits for the other and they take turns again from there."""
+        with self._cond:
+            self._stalled.clear()
+            self._cond.notify_all()
+
     # -- the worker threads -------------------------------------------------------------------
 
     def _body(self, me: int, action: Callable[[], Any],

@@ -545,7 +545,7 @@ def racing_trials_are_bounded(impl: Any, clock: FakeClock, kind: Kind) -> None:
                   "your module)")
     story.trip(1)
     story.at(31)
-    inside = _race(story, fails=False, hold=True)
+    inside = _race(story, fails=False)
     admitted = inside["admitted"]
     story.scenario.expect(admitted == 1 and inside["rejected"] == 1,
                           expected="exactly 1 trial call admitted, the other caller rejected "
@@ -570,20 +570,22 @@ def racing_failures_are_all_counted(impl: Any, clock: FakeClock, kind: Kind) -> 
                               "read-and-update")
 
 
-def _race(story: Story, *, fails: bool, hold: bool = False) -> dict[str, int]:
-    """Two calls in lockstep. With ``hold``, an admitted call waits (briefly) inside the
-    protected function until both callers are accounted for, so that a trial is still in
-    flight when the other caller is judged. Without it, both run straight through, so that
-    their bookkeeping after the call is interleaved too."""
+def _race(story: Story, *, fails: bool) -> dict[str, int]:
+    """Two calls in lockstep. An admitted call waits (briefly) inside the protected function
+    until both callers are accounted for: a trial is still in flight when the other caller is
+    judged, and two admitted calls leave together, so that what each does after the call is
+    interleaved too."""
     cond = threading.Condition()
     counts = {"admitted": 0, "rejected": 0}
+    lockstep = Lockstep(loader.graded_files, stall_timeout=0.02)
 
     def protected() -> Any:
         with cond:
             counts["admitted"] += 1
             cond.notify_all()
-            if hold:
-                cond.wait_for(lambda: counts["admitted"] + counts["rejected"] >= 2, 0.5)
+            both = cond.wait_for(lambda: counts["admitted"] + counts["rejected"] >= 2, 0.5)
+        if both and counts["admitted"] == 2:
+            lockstep.realign()
         story.reached += 1
         if fails:
             raise FAILURE("users: connection refused")
@@ -598,7 +600,7 @@ def _race(story: Story, *, fails: bool, hold: bool = False) -> dict[str, int]:
                 cond.notify_all()
             raise
 
-    errors = Lockstep(loader.graded_files, stall_timeout=0.02).run(racer, racer)
+    errors = lockstep.run(racer, racer)
     for error in errors:
         if isinstance(error, NotImplementedError):
             raise error
