@@ -94,18 +94,23 @@ class Kind:
     trials_at_once: bool = True
 
 
-def count_breaker(*, half_open_max_calls: bool = True, **extra: Any) -> Build:
+def count_options(settings: Settings, *, half_open_max_calls: bool = True) -> dict[str, Any]:
+    """The settings of a count breaker (lessons 4-6 and 9-11)."""
+    options: dict[str, Any] = {"failure_threshold": settings.trips_after,
+                               "recovery_timeout": settings.recovery_timeout,
+                               "success_threshold": settings.trials}
+    if half_open_max_calls and settings.at_once != 1:
+        options["half_open_max_calls"] = settings.at_once
+    return options
+
+
+def count_breaker(*, half_open_max_calls: bool = True) -> Build:
     """Lessons 4-6 and 9-11: ``CircuitBreaker(failure_threshold, recovery_timeout,
     success_threshold[, half_open_max_calls])``."""
 
     def build(impl: Any, clock: Callable[[], float], settings: Settings) -> tuple[Any, str]:
-        options: dict[str, Any] = {"failure_threshold": settings.trips_after,
-                                   "recovery_timeout": settings.recovery_timeout,
-                                   "success_threshold": settings.trials}
-        if half_open_max_calls and settings.at_once != 1:
-            options["half_open_max_calls"] = settings.at_once
-        options.update(extra)
-        return impl.CircuitBreaker(clock=clock, **options), _shown(options)
+        options = count_options(settings, half_open_max_calls=half_open_max_calls)
+        return impl.CircuitBreaker(clock=clock, **options), shown(options)
 
     return build
 
@@ -116,7 +121,7 @@ def count_window(impl: Any, clock: Callable[[], float], settings: Settings) -> t
                "minimum_calls": settings.trips_after,
                "recovery_timeout": settings.recovery_timeout,
                "half_open_max_calls": settings.trials}
-    return impl.CircuitBreaker(clock=clock, **options), _shown(options)
+    return impl.CircuitBreaker(clock=clock, **options), shown(options)
 
 
 def time_window(impl: Any, clock: Callable[[], float], settings: Settings) -> tuple[Any, str]:
@@ -126,11 +131,12 @@ def time_window(impl: Any, clock: Callable[[], float], settings: Settings) -> tu
                "minimum_calls": settings.trips_after, "slow_call_duration": 1000,
                "recovery_timeout": settings.recovery_timeout,
                "half_open_max_calls": settings.trials}
-    return impl.CircuitBreaker(clock=clock, **options), _shown(options)
+    return impl.CircuitBreaker(clock=clock, **options), shown(options)
 
 
-def _shown(options: dict[str, Any]) -> str:
-    return "CircuitBreaker(" + ", ".join(f"{k}={v!r}" for k, v in options.items()) + ")"
+def shown(options: dict[str, Any], call: str = "CircuitBreaker") -> str:
+    """``CircuitBreaker(failure_threshold=2, ...)``: how a breaker was built, for messages."""
+    return f"{call}(" + ", ".join(f"{k}={v!r}" for k, v in options.items()) + ")"
 
 
 # -- one story: calls, what each did, and the verdicts ---------------------------------------
