@@ -229,10 +229,14 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except Exception as error:
-            outcome = FAILURE if self._counts_as_failure(error) else SUCCESS
+            outcome = FAILURE  # and it stays one if the predicate itself raises
+            if not self._counts_as_failure(error):
+                outcome = SUCCESS
             raise
         else:
-            outcome = FAILURE if self._is_failure_result(result) else SUCCESS
+            outcome = FAILURE
+            if not self._is_failure_result(result):
+                outcome = SUCCESS
             return result
         finally:
             self._complete(admitted, outcome)

@@ -41,3 +41,18 @@ def test_racing_trials_take_one_place(impl, clock):
 def test_racing_failures_are_all_counted(impl, clock):
     """Two failures recorded at the same moment are both counted, instruction by instruction"""
     rechecks.racing_failures_are_all_counted(impl, clock, KIND)
+
+
+def test_non_failures_count_as_successes(impl, clock):
+    """A 404, a business error or an excluded error breaks a run of failures; a returned 503 is a failure"""
+    rechecks.non_failures_count_as_successes(impl, clock, KIND)
+
+
+def test_rejection_carries_name_and_retry_after(impl, clock):
+    """A rejection carries the breaker's name and retry_after, the seconds left until a trial"""
+    rechecks.rejection_says_who_and_when(impl, clock, KIND)
+
+
+def test_a_predicate_that_raises_counts_as_a_failure(impl, clock):
+    """A failure predicate that raises counts the call as a failure, and its exception reaches the caller"""
+    rechecks.raising_predicate_counts_as_failure(impl, clock, KIND)

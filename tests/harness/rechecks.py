@@ -64,12 +64,16 @@ class Settings:
     recovery_timeout: float = 30.0
     trials: int = 1  #: trial successes that close it
     at_once: int = 1  #: trial calls in flight at once (count breakers with half_open_max_calls)
+    options: tuple[tuple[str, Any], ...] = ()  #: further settings, as (name, value) pairs
 
     def __str__(self) -> str:
         return (f"a breaker that opens after {self.trips_after} failures in a row, with "
                 f"recovery_timeout={self.recovery_timeout:g} and {self.trials} trial "
                 f"success(es) to close")
 
+
+#: The name every breaker of the re-checks gets (lesson 10's registry names it after the service).
+NAME = "users"
 
 Build = Callable[[Any, Callable[[], float], Settings], tuple[Any, str]]
 Through = Callable[[Any, Any, Callable[[], Any]], Any]
@@ -101,6 +105,7 @@ def count_options(settings: Settings, *, half_open_max_calls: bool = True) -> di
                                "success_threshold": settings.trials}
     if half_open_max_calls and settings.at_once != 1:
         options["half_open_max_calls"] = settings.at_once
+    options.update(settings.options)
     return options
 
 
@@ -110,7 +115,7 @@ def count_breaker(*, half_open_max_calls: bool = True) -> Build:
 
     def build(impl: Any, clock: Callable[[], float], settings: Settings) -> tuple[Any, str]:
         options = count_options(settings, half_open_max_calls=half_open_max_calls)
-        return impl.CircuitBreaker(clock=clock, **options), shown(options)
+        return impl.CircuitBreaker(name=NAME, clock=clock, **options), shown(options)
 
     return build
 
@@ -120,8 +125,8 @@ def count_window(impl: Any, clock: Callable[[], float], settings: Settings) -> t
     options = {"failure_rate_threshold": 100, "window_size": settings.trips_after,
                "minimum_calls": settings.trips_after,
                "recovery_timeout": settings.recovery_timeout,
-               "half_open_max_calls": settings.trials}
-    return impl.CircuitBreaker(clock=clock, **options), shown(options)
+               "half_open_max_calls": settings.trials, **dict(settings.options)}
+    return impl.CircuitBreaker(name=NAME, clock=clock, **options), shown(options)
 
 
 def time_window(impl: Any, clock: Callable[[], float], settings: Settings) -> tuple[Any, str]:
@@ -130,13 +135,21 @@ def time_window(impl: Any, clock: Callable[[], float], settings: Settings) -> tu
     options = {"failure_rate_threshold": 100, "window_seconds": 1000, "window_buckets": 10,
                "minimum_calls": settings.trips_after, "slow_call_duration": 1000,
                "recovery_timeout": settings.recovery_timeout,
-               "half_open_max_calls": settings.trials}
-    return impl.CircuitBreaker(clock=clock, **options), shown(options)
+               "half_open_max_calls": settings.trials, **dict(settings.options)}
+    return impl.CircuitBreaker(name=NAME, clock=clock, **options), shown(options)
 
 
 def shown(options: dict[str, Any], call: str = "CircuitBreaker") -> str:
     """``CircuitBreaker(failure_threshold=2, ...)``: how a breaker was built, for messages."""
-    return f"{call}(" + ", ".join(f"{k}={v!r}" for k, v in options.items()) + ")"
+    return f"{call}(" + ", ".join(f"{k}={_value(v)}" for k, v in options.items()) + ")"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_value(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, type) or callable(value):
+        return getattr(value, "__name__", repr(value))
+    return repr(value)
 
 
 # -- one story: calls, what each did, and the verdicts ---------------------------------------
@@ -198,18 +211,22 @@ class Story:
     def at(self, moment: float) -> None:
         self.clock.advance(max(0.0, moment - self.clock()))
 
-    def call(self, label: str, *, fails: bool = False,
-             interrupt: BaseException | None = None) -> Outcome:
-        """One call that fails, succeeds, or is interrupted by ``interrupt`` once it ran."""
+    def call(self, label: str, *, fails: bool = False, raises: BaseException | None = None,
+             returns: Any = None, through: Callable[..., Any] | None = None) -> Outcome:
+        """One call: it fails (connection refused), raises ``raises``, or returns ``returns``
+        (the user's JSON when not given); through ``through`` (a decorated function) instead
+        of the lesson's way of calling, when given."""
 
         def protected() -> Any:
             self.reached += 1
-            if interrupt is not None:
-                raise interrupt
+            if raises is not None:
+                raise raises
             if fails:
                 raise FAILURE(f"users: {label} failed (connection refused)")
-            return {"user": 42, "call": label}
+            return {"user": 42, "call": label} if returns is None else returns
 
+        if through is not None:
+            return self._run(label, protected, lambda: through(protected)())
         return self._run(label, protected)
 
     def start_held(self, name: str) -> Held:
@@ -250,8 +267,10 @@ class Story:
         self.note(f"{name} admitted; it stays inside the call for now")
         return held
 
-    def _run(self, label: str, protected: Callable[[], Any]) -> Outcome:
-        action = lambda: self.kind.call(self.impl, self.breaker, protected)  # noqa: E731
+    def _run(self, label: str, protected: Callable[[], Any],
+             action: Callable[[], Any] | None = None) -> Outcome:
+        if action is None:
+            action = lambda: self.kind.call(self.impl, self.breaker, protected)  # noqa: E731
         if not self.threads:
             outcome = self._capture(action)
         else:  # on its own thread: a breaker that deadlocks is reported, never waited for
@@ -312,9 +331,9 @@ class Story:
 
     # -- verdicts --------------------------------------------------------------------------
 
-    def expect_admitted(self, label: str, *, why: str, fails: bool = False) -> Outcome:
+    def expect_admitted(self, label: str, *, why: str, **call: Any) -> Outcome:
         before = self.reached
-        outcome = self.call(label, fails=fails)
+        outcome = self.call(label, **call)
         self.scenario.expect(self.reached == before + 1 and not self.rejected(outcome),
                              expected=f"{label} admitted ({why})",
                              observed=f"{label} {self.describe(outcome)}",
@@ -393,7 +412,7 @@ def interruption_is_no_outcome(impl: Any, clock: FakeClock, kind: Kind) -> None:
 
 def _interrupt(story: Story, signal: BaseException, label: str) -> None:
     before = story.reached
-    outcome = story.call(label, interrupt=signal)
+    outcome = story.call(label, raises=signal)
     story.scenario.expect(story.reached == before + 1 and outcome.error is signal,
                           expected=f"{label}: admitted, and the {type(signal).__name__} "
                                    f"propagates unchanged",
@@ -613,3 +632,116 @@ def _race(story: Story, *, fails: bool) -> dict[str, int]:
     story.note("two racing callers: " + ", ".join(
         "returned" if e is None else type(e).__name__ for e in errors))
     return counts
+
+
+class UserSuspended(Exception):
+    """A business error of the caller's own code: the service answered."""
+
+
+class BrokenPredicate(Exception):
+    """What the checks' failure predicates raise: a bug in the breaker's configuration."""
+
+
+def _answer(status: int) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response.url = "http://users.test/users/42"
+    return response
+
+
+def _http_error(status: int) -> requests.HTTPError:
+    response = _answer(status)
+    return requests.HTTPError(f"{status} Error for url: {response.url}", response=response)
+
+
+def non_failures_count_as_successes(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """A 404, a business error and an excluded error count as successes (each breaks a run of
+    failures; ``@breaker`` judges alike), and a returned 503 response counts as a failure."""
+    settings = Settings(trips_after=2, options=(("exclude", (LookupError,)),))
+    for label, answer in (("a 404 (raised as HTTPError)", {"raises": _http_error(404)}),
+                          ("UserSuspended (a business error)",
+                           {"raises": UserSuspended("user 42 is suspended")}),
+                          ("a KeyError (a LookupError, excluded), through @breaker",
+                           {"raises": KeyError("email"), "decorated": True})):
+        story = Story(impl, kind, clock, settings, f"answers: a failure, {label}, a failure")
+        decorated = answer.pop("decorated", False)
+        story.expect_admitted("a failure", fails=True, why="the breaker is closed")
+        before = story.reached
+        outcome = story.call(label, **answer, through=story.breaker if decorated else None)
+        story.scenario.expect(story.reached == before + 1 and outcome.error is answer["raises"],
+                              expected=f"{label} admitted, and the caller gets that very "
+                                       f"exception", observed=f"{story.describe(outcome)}",
+                              timeline=story.timeline())
+        story.expect_admitted("a failure", fails=True, why="1 failure in a row: the answer "
+                                                           "before it counted as a success")
+        story.expect_admitted("the next call", why="never 2 failures in a row")
+
+    story = Story(impl, kind, clock, Settings(trips_after=2),
+                  "answers: a returned 503 response (not raised), then a failure")
+    before = story.reached
+    response = _answer(503)
+    outcome = story.call("a returned 503 response", returns=response)
+    story.scenario.expect(story.reached == before + 1 and outcome.value is response,
+                          expected="the returned 503 response reaches the caller",
+                          observed=story.describe(outcome), timeline=story.timeline())
+    story.expect_admitted("a failure", fails=True, why="1 failure so far")
+    story.expect_rejected("the next call", why="the returned 503 was a failure too: 2 failures "
+                                               "in a row opened it")
+
+
+def rejection_says_who_and_when(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """A rejection is a ``CircuitOpenError`` that carries the breaker's ``name`` and
+    ``retry_after``: the seconds left until a trial call is admitted."""
+    opened = clock()
+    story = Story(impl, kind, clock, Settings(trips_after=2, recovery_timeout=20),
+                  f"2 failures open it at t={opened:g}; calls 5 s and 17.5 s later")
+    story.trip(2)
+    for after, left in ((5.0, 15.0), (17.5, 2.5)):
+        story.at(opened + after)
+        outcome = story.expect_rejected(f"the call at t={story.clock():g}", why="still open")
+        error = outcome.error
+        name, value = getattr(error, "name", None), getattr(error, "retry_after", None)
+        story.scenario.expect(name == NAME and isinstance(value, (int, float))
+                              and abs(value - left) < 0.01,
+                              expected=f"CircuitOpenError with name {NAME!r} and retry_after "
+                                       f"{left:g} ({left:g} s left of recovery_timeout=20)",
+                              observed=f"name {name!r}, retry_after {value!r}",
+                              timeline=story.timeline())
+
+
+def raising_predicate_counts_as_failure(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """A failure predicate that raises is a bug in the configuration: the call counts as a
+    failure (also a trial: it re-opens) and the predicate's exception reaches the caller."""
+
+    def broken(outcome: object) -> bool:
+        raise BrokenPredicate(f"the predicate cannot judge {type(outcome).__name__}")
+
+    for setting, answer, what in (("is_failure", {"raises": ValueError("bad data")},
+                                   "raises ValueError"),
+                                  ("is_failure_result", {"returns": {"user": 42}},
+                                   "returns the user")):
+        opened = clock()
+        story = Story(impl, kind, clock, Settings(trips_after=2, options=((setting, broken),)),
+                      f"{setting} raises BrokenPredicate whatever it is given; the protected "
+                      f"function {what} each time; t={opened:g}")
+        for number in (1, 2):
+            before = story.reached
+            outcome = story.call(f"call {number}", **answer)
+            story.scenario.expect(story.reached == before + 1
+                                  and outcome.raised(BrokenPredicate),
+                                  expected=f"call {number} admitted, and the predicate's "
+                                           f"BrokenPredicate reaches the caller",
+                                  observed=f"call {number} {story.describe(outcome)}",
+                                  timeline=story.timeline())
+        story.expect_rejected("the next call", why="the 2 calls the predicate could not judge "
+                                                   "counted as failures: 2 in a row open it")
+        story.at(opened + 31)
+        before = story.reached
+        outcome = story.call("the trial call", **answer)
+        story.scenario.expect(story.reached == before + 1 and outcome.raised(BrokenPredicate),
+                              expected="the trial call admitted (31 s later), and the "
+                                       "predicate's BrokenPredicate reaches the caller",
+                              observed=f"the trial call {story.describe(outcome)}",
+                              timeline=story.timeline())
+        story.expect_rejected("the next call", why="the trial counted as a failure: it "
+                                                   "re-opened (not stuck half-open)")
