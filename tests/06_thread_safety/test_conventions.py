@@ -56,3 +56,8 @@ def test_rejection_carries_name_and_retry_after(impl, clock):
 def test_a_predicate_that_raises_counts_as_a_failure(impl, clock):
     """A failure predicate that raises counts the call as a failure, and its exception reaches the caller"""
     rechecks.raising_predicate_counts_as_failure(impl, clock, KIND)
+
+
+def test_a_trial_that_ends_after_closing_changes_nothing(impl, clock):
+    """More trials in flight than success_threshold: it closes at once, and the trial still in flight changes nothing"""
+    rechecks.trial_after_closing_changes_nothing(impl, clock, KIND)

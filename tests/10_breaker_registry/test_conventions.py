@@ -60,3 +60,8 @@ def test_non_failures_count_as_successes(impl, clock):
 def test_rejection_carries_name_and_retry_after(impl, clock):
     """A rejection carries the breaker's name and retry_after, the seconds left until a trial"""
     rechecks.rejection_says_who_and_when(impl, clock, KIND)
+
+
+def test_a_trial_that_ends_after_closing_changes_nothing(impl, clock):
+    """More trials in flight than success_threshold: it closes at once, and the trial still in flight changes nothing"""
+    rechecks.trial_after_closing_changes_nothing(impl, clock, KIND)

@@ -745,3 +745,26 @@ def raising_predicate_counts_as_failure(impl: Any, clock: FakeClock, kind: Kind)
                               timeline=story.timeline())
         story.expect_rejected("the next call", why="the trial counted as a failure: it "
                                                    "re-opened (not stuck half-open)")
+
+
+def trial_after_closing_changes_nothing(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """With more trials in flight than ``success_threshold``, the breaker closes as soon as
+    enough trials succeeded; the trial still in flight then comes back late and changes
+    nothing."""
+    story = Story(impl, kind, clock, Settings(trips_after=1, recovery_timeout=30, trials=2,
+                                              at_once=3),
+                  "it opens at t=0; at t=31 three trials are in flight; two succeed, then the "
+                  "third fails", threads=True)
+    with story:
+        story.trip(1)
+        story.at(31)
+        trials = [story.start_held(f"trial {number}") for number in (1, 2, 3)]
+        trials[0].release(fails=False)
+        story.expect_state("HALF_OPEN", why="1 trial success of the 2 needed")
+        trials[1].release(fails=False)
+        story.expect_state("CLOSED", why="2 trial successes close it, though trial 3 is still "
+                                         "in flight")
+        trials[2].release(fails=True)
+        story.expect_admitted("the next call", why="trial 3 belonged to the half-open period: "
+                                                   "its failure is no failure of the new "
+                                                   "CLOSED stay (1 failure would open it)")
