@@ -44,7 +44,7 @@ class Verdict(enum.Enum):
 
     @classmethod
     def parse(cls, text: str) -> Verdict | None:
-        """``a``/``again``/``1``, ``h``/``hard``/``2``, ``g``/``good``/``3``, ``e``/``easy``/``4``."""
+        """A verdict typed as its word, its first letter or its number (again = 1 ... easy = 4)."""
         word = text.strip().lower()
         for number, verdict in enumerate(cls, start=1):
             if word in (verdict.value, verdict.value[0], str(number)):

@@ -102,7 +102,8 @@ def nothing_due(cards: Sequence[Card], schedule: Schedule, now: float) -> str:
         due, card = upcoming
         text += (f"\nThe next one is due {in_words(due - now)} ({when(due)}): lesson "
                  f"{card.lesson.number}, question {card.number}.")
-    return text + "\n`--list` shows the schedule; another lesson: make quiz LESSON=n; every lesson: ALL=1."
+    return text + ("\n`--list` shows the schedule; another lesson: make quiz LESSON=n; every "
+                   "lesson: ALL=1.")
 
 
 def change(before: Entry | None, after: Entry, now: float) -> str:
@@ -177,8 +178,9 @@ def run(cards: Sequence[Card], schedule: Schedule, console: Console,
         console.say("Stopped; every verdict you gave is saved.")
     verdicts = ", ".join(f"{count} {name}" for name, count in tally.items()) or "no verdicts"
     console.say(f"\nReviewed {asked} card{'s' if asked != 1 else ''} ({verdicts}).")
-    if queue:
-        console.say(f"{len(queue)} more {'is' if len(queue) == 1 else 'are'} due.")
+    left = len(due_cards(cards, schedule, clock()))
+    if left:
+        console.say(f"Still due now: {left} card{'s' if left != 1 else ''}.")
     else:
         upcoming = next_due(cards, schedule)
         if upcoming:

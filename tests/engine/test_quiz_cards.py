@@ -66,7 +66,8 @@ def test_markdown_becomes_html_with_angle_brackets_and_ampersands_escaped():
         "<code>a &lt; b</code> and <b>x &amp; y</b> or <i>z</i>")
     assert cards.inline("3 * 4 * 5, `*args`") == "3 * 4 * 5, <code>*args</code>"
     markdown = "First line\nwraps here.\n\n- one\n  wrapped\n- two\n\nLast."
-    assert cards.to_html(markdown) == "First line wraps here.<br><br>- one wrapped<br>- two<br><br>Last."
+    assert cards.to_html(markdown) == (
+        "First line wraps here.<br><br>- one wrapped<br>- two<br><br>Last.")
 
 
 def test_the_back_carries_the_title_and_the_whole_answer():
