@@ -298,7 +298,8 @@ class CircuitBreaker:
         ``call`` asks this right after the protected function returned or raised, whether it
         succeeded or failed. Slow means it took *strictly* longer than
         ``self.slow_call_duration``, measured with the injected clock (never the real one:
-        the checks' services take fake seconds).
+        the checks' services take fake seconds). A call that ended exactly at ``started +
+        slow_call_duration`` is not slow, whatever ``end - started`` rounds to (see README).
         """
         # TODO
         raise NotImplementedError("CircuitBreaker._is_slow")

@@ -352,8 +352,14 @@ class CircuitBreaker:
 
     def _is_slow(self, started: float) -> bool:
         """Whether a call that started at ``started`` (clock time) was slow: it took strictly
-        longer than ``slow_call_duration``, measured with the injected clock."""
-        return self._clock() - started > self.slow_call_duration
+        longer than ``slow_call_duration``, measured with the injected clock.
+
+        Compared as clock readings, the end against ``started + slow_call_duration``, never
+        as a difference: a call the clock says took exactly the duration (it ended at
+        ``started + slow_call_duration``) is not slow, even where ``end - started`` rounds to
+        a hair above it (``1.03 + 1.0 - 1.03`` is ``1.0000000000000002``).
+        """
+        return self._clock() > started + self.slow_call_duration
 
     def _judge(self, epoch: int, slow: bool, predicate: Callable[[Any], bool],
                outcome: object) -> None:

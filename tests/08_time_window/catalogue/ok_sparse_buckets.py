@@ -218,7 +218,7 @@ class CircuitBreaker:
                 or slow * 100 >= self._slow_threshold * total)
 
     def _settle(self, permit, failed):
-        slow = self._clock() - permit.started > self._slow_after
+        slow = self._clock() > permit.started + self._slow_after
         with self._lock:
             if permit.period != self._period:
                 return

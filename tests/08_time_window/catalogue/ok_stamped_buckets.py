@@ -193,7 +193,7 @@ class CircuitBreaker:
         return result
 
     def _slow(self, started, failed):
-        return self._clock() - started > self.slow_call_duration
+        return self._clock() > started + self.slow_call_duration
 
     def _before(self):
         with self._lock:
