@@ -46,6 +46,8 @@ class Lockstep:
         self._stalled: set[int] = set()
         self._started: set[int] = set()
         self._may_block: dict[int, bool] = {}
+        self._idents: dict[int, int] = {}
+        self._natives: dict[int, int] = {}
         self.stalls = 0
 
     def run(self, first: Callable[[], Any], second: Callable[[], Any],
@@ -76,6 +78,8 @@ class Lockstep:
 
     def _body(self, me: int, action: Callable[[], Any],
               errors: list[BaseException | None]) -> None:
+        self._idents[me] = threading.get_ident()
+        self._natives[me] = threading.get_native_id()
         sys.settrace(self._tracer(me))
         try:
             action()
@@ -118,12 +122,41 @@ class Lockstep:
                 self._turn = other
                 self._cond.notify_all()
             self._started.add(me)
+            waited = 0.0
             while self._turn != me and self._active(other):
                 patience = self._stall_timeout if self._may_block.get(other) else _PATIENCE
                 if not self._cond.wait(patience) and self._turn != me:
+                    waited += patience
+                    if waited < _PATIENCE and (self._busy_elsewhere(other)
+                                               or not self._asleep(other)):
+                        continue  # running (or paused by a busy machine), not blocked: wait
                     self._stalled.add(other)  # blocked (on a lock we cannot see): run alone
                     self.stalls += 1
             self._turn = me
+
+    def _busy_elsewhere(self, thread: int) -> bool:
+        """Whether ``thread`` is running Python code that is neither graded nor ``threading``'s
+        (the check's own functions, a fake service, dataclasses...): such code does not wait
+        for the graded module's lock, so the thread is only slow, not blocked. A thread in a
+        call into C straight from graded code (``lock.acquire``, ``with lock``), or inside
+        ``threading`` (a Semaphore, a Condition), may be blocked."""
+        frame = sys._current_frames().get(self._idents.get(thread, -1))
+        if frame is None:
+            return False
+        filename = frame.f_code.co_filename
+        return filename not in self._graded and filename != threading.__file__
+
+    def _asleep(self, thread: int) -> bool:
+        """Whether the OS says ``thread`` is sleeping (waiting on a lock, a condition...), not
+        running or waiting for a CPU. Read from ``/proc`` where there is one (Linux); elsewhere
+        every thread that does not come back in time is taken to be blocked."""
+        native = self._natives.get(thread)
+        try:
+            with open(f"/proc/self/task/{native}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            return True
+        return fields[0] in (b"S", b"D")
 
     def _active(self, thread: int) -> bool:
         return thread in self._running and thread not in self._stalled
