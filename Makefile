@@ -9,6 +9,7 @@ READY  := $(VENV)/.ready
 
 .DEFAULT_GOAL := help
 .PHONY: help check hint progress watch reset solution test list bench
+.PHONY: serve
 
 help:
 	@echo "Circuit breaker kata: the learner's loop"
@@ -22,6 +23,7 @@ help:
 	@echo "  make solution LESSON=n        show the reference solution (spoiler; asks first)"
 	@echo "  make test                     the project's own test suite (what CI runs)"
 	@echo "  make bench                    grading times and the breaker's cost per call"
+	@echo "  make serve [NAME=users] [ARGS=\"--fail-rate 0.5\"]  a flaky service on 127.0.0.1 to poke at with curl"
 	@echo ""
 	@echo "Without make: python -m kata <command> [n] (after: python -m venv .venv && .venv/bin/pip install -r requirements.txt)"
 
@@ -59,3 +61,7 @@ test: $(READY)
 bench: $(READY)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	@$(PY) bench/benchmark.py
+
+# A flaky fake service in the foreground (Ctrl-C stops it): python -m fake_services serve --help
+serve: $(READY)
+	@$(PY) -m fake_services serve $(or $(NAME),users) $(ARGS)
