@@ -11,7 +11,6 @@ import argparse
 import errno
 import re
 import signal
-import sys
 import threading
 from typing import Sequence
 

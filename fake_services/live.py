@@ -273,7 +273,7 @@ class LiveService(ServiceBehaviour):
         while not condition():
             if time.monotonic() >= deadline:
                 return False
-            self._stopping.wait(0.001)
+            time.sleep(0.001)
         return True
 
     def wait_idle(self, timeout: float = 2.0) -> bool:
@@ -424,8 +424,8 @@ class _Server(ThreadingHTTPServer):
         except Exception:
             self.handle_error(request, client_address)
         finally:
-            self.live._untrack(request)
             self.shutdown_request(request)
+            self.live._untrack(request)
 
     def handle_error(self, request: object, client_address: object) -> None:
         problem = sys.exc_info()[1]
