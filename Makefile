@@ -22,6 +22,7 @@ help:
 	@echo "  make solution LESSON=n        show the reference solution (spoiler; asks first)"
 	@echo "  make test                     the project's own test suite (what CI runs)"
 	@echo "  make bench                    grading times and the breaker's cost per call"
+	@echo "  make mutants [LESSON=n]       mutation testing: do the checks kill every mutant of the references? (JOBS=2)"
 	@echo ""
 	@echo "Without make: python -m kata <command> [n] (after: python -m venv .venv && .venv/bin/pip install -r requirements.txt)"
 
@@ -59,3 +60,8 @@ test: $(READY)
 bench: $(READY)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	@$(PY) bench/benchmark.py
+
+# Mutation testing of the references (contributors; not part of `make test`): kata/mutants/.
+.PHONY: mutants
+mutants: $(READY)
+	@$(PY) -m kata mutants $(LESSON) $(if $(JOBS),--jobs $(JOBS))
