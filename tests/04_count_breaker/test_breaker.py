@@ -243,7 +243,8 @@ def test_retry_after_counts_down_with_the_clock(impl, clock, network):
         trip(scenario, caller, users, 2)
         reopened = opened + timeout + 0.5
         for start, after in ((opened, 0.0), (opened, timeout / 3), (opened, timeout - 1),
-                             (reopened, 0.0), (reopened, timeout - 2)):
+                             (opened, timeout - 0.5), (reopened, 0.0),
+                             (reopened, timeout - 2)):
             if start == reopened and clock() < reopened:
                 advance_to(clock, reopened)
                 expect_admitted(scenario, caller, users, when=f"t={reopened:g}",
