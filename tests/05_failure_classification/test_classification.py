@@ -531,6 +531,7 @@ def test_zero_is_a_setting_not_a_default(impl, clock, network):
                              ({"recovery_timeout": -1}, ValueError),
                              ({"exclude": [404]}, (TypeError, ValueError)),
                              ({"exclude": ["HTTPError"]}, (TypeError, ValueError)),
+                             ({"exclude": [dict]}, (TypeError, ValueError)),
                              ({"is_failure": "5xx"}, (TypeError, ValueError)),
                              ({"is_failure_result": 503}, (TypeError, ValueError))):
         shown = ", ".join(f"{key}={value!r}" for key, value in settings.items())
