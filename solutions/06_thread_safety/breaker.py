@@ -218,10 +218,6 @@ class CircuitBreaker:
         """Consecutive failures counted while CLOSED."""
         return self._status.failures
 
-    @property
-    def half_open_max_calls(self) -> int:
-        return self._settings.half_open_max_calls
-
     def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``func(*args, **kwargs)`` through the breaker (no lock held while it runs)."""
         admitted = self._admit()

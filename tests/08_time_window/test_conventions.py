@@ -56,3 +56,8 @@ def test_rejection_carries_name_and_retry_after(impl, clock):
 def test_a_predicate_that_raises_counts_as_a_failure(impl, clock):
     """A failure predicate that raises counts the call as a failure, and its exception reaches the caller"""
     rechecks.raising_predicate_counts_as_failure(impl, clock, KIND)
+
+
+def test_a_success_admitted_before_a_failure_still_counts(impl, clock):
+    """A success admitted before a failure that comes back after it still breaks the run of failures"""
+    rechecks.a_success_in_the_same_stay_counts(impl, clock, KIND)

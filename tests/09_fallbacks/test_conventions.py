@@ -78,3 +78,13 @@ def test_rejection_carries_name_and_retry_after(impl, clock):
 def test_a_trial_that_ends_after_closing_changes_nothing(impl, clock):
     """More trials in flight than success_threshold: it closes at once, and the trial still in flight changes nothing"""
     rechecks.trial_after_closing_changes_nothing(impl, clock, KIND)
+
+
+def test_a_success_admitted_before_a_failure_still_counts(impl, clock):
+    """A success admitted before a failure that comes back after it still breaks the run of failures"""
+    rechecks.a_success_in_the_same_stay_counts(impl, clock, KIND)
+
+
+def test_a_trial_gives_back_exactly_its_own_place(impl, clock):
+    """A trial that ends, by success or interruption, gives back exactly one place; three successes close with success_threshold=3"""
+    rechecks.trial_places_come_back_one_at_a_time(impl, clock, KIND)

@@ -166,11 +166,14 @@ class Held:
         self.entered = threading.Event()
         self._release = threading.Event()
         self._fails = False
+        self.interrupt: BaseException | None = None  #: raised instead, when set
         self.caller: Any = None
 
     def function(self) -> Any:
         self.entered.set()
         self._release.wait(WAIT)
+        if self.interrupt is not None:
+            raise self.interrupt
         if self._fails:
             raise FAILURE(f"users: {self.name} failed (connection refused)")
         return {"user": 42, "call": self.name}
@@ -178,7 +181,8 @@ class Held:
     def release(self, *, fails: bool) -> Outcome:
         """Let the call finish (with a failure or a success); wait for its outcome."""
         self._fails = fails
-        self.story.note(f"{self.name} comes back: {'fails' if fails else 'succeeds'}")
+        what = "is interrupted" if self.interrupt else "fails" if fails else "succeeds"
+        self.story.note(f"{self.name} comes back: {what}")
         self._release.set()
         return self.story._finish(self.caller, self.name)
 
@@ -768,3 +772,56 @@ def trial_after_closing_changes_nothing(impl: Any, clock: FakeClock, kind: Kind)
         story.expect_admitted("the next call", why="trial 3 belonged to the half-open period: "
                                                    "its failure is no failure of the new "
                                                    "CLOSED stay (1 failure would open it)")
+
+
+def a_success_in_the_same_stay_counts(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """A success that was admitted before a failure, and comes back after it, still breaks the
+    run: it belongs to the same stay in CLOSED (nothing happened to the breaker meanwhile)."""
+    story = Story(impl, kind, clock, Settings(trips_after=2),
+                  "a slow call admitted; meanwhile a failure; then the slow call succeeds; "
+                  "then another failure", threads=True)
+    with story:
+        slow = story.start_held("the slow call")
+        story.expect_admitted("failure A", fails=True, why="closed")
+        slow.release(fails=False)
+        story.expect_admitted("failure B", fails=True, why="closed")
+        story.expect_admitted("the next call",
+                              why="failure A, the slow call's success, failure B: never 2 "
+                                  "failures in a row (the success belongs to this stay in "
+                                  "CLOSED: it was admitted in it)")
+
+
+def trial_places_come_back_one_at_a_time(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """A trial that ends gives back its own place, one, whether it succeeded or was
+    interrupted; success_threshold=3 needs three trial successes."""
+    story = Story(impl, kind, clock, Settings(trips_after=1, recovery_timeout=30, trials=3,
+                                              at_once=2),
+                  "it opens at t=0; at t=31 two trials are in flight; one succeeds, one is "
+                  "interrupted (KeyboardInterrupt); more callers arrive", threads=True)
+    with story:
+        story.trip(1)
+        story.at(31)
+        first = story.start_held("trial 1")
+        story.start_held("trial 2")
+        first.release(fails=False)
+        story.start_held("trial 3")
+        story.expect_rejected("another caller", why="trials 2 and 3 are in flight: trial 1 gave "
+                                                    "back one place, not more")
+        story.held[1].release(fails=False)
+        story.expect_state("HALF_OPEN", why="2 trial successes of the 3 needed")
+        _interrupt_held(story, story.held[2])
+        story.start_held("trial 4")
+        story.start_held("trial 5")
+        story.expect_rejected("another caller", why="trials 4 and 5 are in flight")
+        story.held[3].release(fails=False)
+        story.expect_state("CLOSED", why="3 trial successes (trials 1, 2 and 4)")
+
+
+def _interrupt_held(story: Story, held: Held) -> None:
+    """Let a held call end with KeyboardInterrupt."""
+    held.interrupt = KeyboardInterrupt()
+    outcome = held.release(fails=False)
+    story.scenario.expect(outcome.error is held.interrupt,
+                          expected=f"{held.name} ends with its KeyboardInterrupt, unchanged",
+                          observed=f"{held.name} {story.describe(outcome)}",
+                          timeline=story.timeline())
