@@ -493,9 +493,10 @@ def test_rejects_impossible_settings(impl, clock):
 
 def test_buckets_of_other_widths(impl):
     """Buckets of any width (2.5 s, 0.1 s, 10 s, one bucket for the whole window): an outcome counts inside the window and is gone after it"""
-    for seconds, buckets in ((10, 4), (1, 10), (30, 3), (5, 20), (10, 1)):
+    for seconds, buckets, offset in ((10, 4, 0.3), (1, 10, 0.8), (30, 3, 0.8), (5, 20, 0.3),
+                                     (10, 1, 0.3), (10, 10, 0.8)):
         width = seconds / buckets
-        clock = FakeClock(100 * seconds + 0.3 * width)
+        clock = FakeClock(100 * seconds + offset * width)  # early or late in its bucket
         window = impl.TimeWindow(window_seconds=seconds, buckets=buckets, clock=clock)
         recorded = clock()
         window.record(True, slow=True)
@@ -661,3 +662,41 @@ def test_default_settings(impl, clock):
         results == [OK, OK, FAILED, FAILED, REJECTED],
         expected="2 failures of 4 reach the default failure_rate_threshold of 50%: rejected",
         observed=shown(results), timeline=payments.timeline())
+
+
+def test_every_reading_is_as_of_now(impl):
+    """Each count and rate, read first after a quiet spell, leaves out what aged out"""
+    for reading in ("total", "failures", "slow_calls", "failure_rate", "slow_call_rate"):
+        clock = FakeClock(0.5)
+        window = impl.TimeWindow(window_seconds=10, buckets=10, clock=clock)
+        window.record(True, slow=True)
+        clock.advance(15)
+        value = getattr(window, reading)
+        wanted = None if reading.endswith("rate") else 0
+        Scenario(f"TimeWindow(window_seconds=10, buckets=10): a slow failure recorded at t=0.5; "
+                 f"nothing for 15 s; then window.{reading} is the first thing read").expect(
+            value == wanted,
+            expected=f"{reading} {wanted!r}: the failure is 15 s old, out of the window (every "
+                     f"reading catches up with the clock first)",
+            observed=f"{reading} {value!r}")
+
+
+def test_buckets_are_reused_cleanly_after_a_gap(impl):
+    """After a gap longer than the window, reused buckets hold only what came after it"""
+    clock = FakeClock(0.5)
+    window = impl.TimeWindow(window_seconds=10, buckets=10, clock=clock)
+    for moment in (0.5, 3.5, 6.5, 8.5):
+        clock.advance(moment - clock())
+        window.record(True, slow=True)
+    clock.advance(100.5 - clock())
+    window.record(False)
+    clock.advance(4.0)
+    window.record(True)
+    clock.advance(4.0)
+    window.record(False, slow=True)
+    expect_window(Scenario("TimeWindow(window_seconds=10, buckets=10): slow failures at t=0.5, "
+                           "3.5, 6.5 and 8.5; nothing until t=100.5; then a success at 100.5, "
+                           "a failure at 104.5, a slow success at 108.5; read at t=108.5"),
+                  window, 3, 1, 1, "only the three calls since t=100.5: the buckets they reuse "
+                                   "must not bring back (or take away) counts from before the "
+                                   "gap")
