@@ -207,8 +207,8 @@ def test_window_cost_does_not_grow_with_its_size(impl):
 
 def test_window_memory_is_bounded_by_its_size(impl):
     """The window's memory stays bounded by its size, however many calls it has seen"""
-    size, more = 1_000, 12_000
-    limit = 32 * 1024
+    size, more = 500, 6_000
+    limit = 24 * 1024
     tracemalloc.start()
     try:
         window = impl.CountWindow(size)
