@@ -13,6 +13,7 @@ from .network import FakeNetwork, StrayRequestError
 from .replies import (Reply, connect_timeout, error, malformed_json, ok, read_timeout, refused,
                       reset)
 from .service import NO_TIMEOUT_WAIT, Call, FakeService, describe_calls
+from .aio import AsyncService  # the awaitable transport (lesson 14)
 
 __all__ = [
     "Call", "FakeClock", "FakeNetwork", "FakeService", "NO_TIMEOUT_WAIT", "Reply",
