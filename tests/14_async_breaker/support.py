@@ -39,6 +39,9 @@ WAIT = 1.0
 TURNS = 50
 
 OK, FAILED, REJECTED = "ok", "failed", "rejected"
+#: What a check says of a caller that should have been rejected at once and was not.
+STILL_RUNNING = ("not rejected: still running once every task had run as far as it could "
+                 "(admitted and held inside the service, or waiting for a permit or a lock)")
 #: The path every check fetches.
 USER = "/users/42"
 
@@ -331,8 +334,8 @@ class Tasks:
         task = self.start(who, awaitable)
         await until(task.done)
         outcome = self.outcome(who)
-        self.log.note(f"{who}: " + ("admitted, held inside the service" if outcome is None
-                                   else describe(self.impl, outcome)))
+        self.log.note(f"{who}: " + ("still running (inside the service, or waiting)"
+                                    if outcome is None else describe(self.impl, outcome)))
         return outcome
 
     def outcome(self, who: str) -> Outcome | None:

@@ -29,7 +29,7 @@ def _load_support() -> None:
 
 _load_support()
 from kata_lesson14_support import (  # noqa: E402 - registered just above
-    Gate, Log, Tasks, attempt, describe, fetching, raising, run, settle, shown, until, OK,
+    STILL_RUNNING, Gate, Log, Tasks, attempt, describe, fetching, raising, run, settle, shown, until, OK,
     FAILED, REJECTED, users_service, pattern, getting, rate_text, same, retry_after, calls,
     trip, open_breaker)
 
@@ -310,7 +310,7 @@ def test_rejected_calls_are_not_counted(impl, clock):
                                       lambda: breaker.call(fetching(users).func))
             trials.expect(extra is not None and extra.raised(impl.CircuitOpenError),
                           expected=f"caller {number} rejected at once (both permits taken)",
-                          observed="admitted" if extra is None else describe(impl, extra),
+                          observed=STILL_RUNNING if extra is None else describe(impl, extra),
                           timeline=log.timeline())
         gates[2].open()
         await settle()
@@ -322,7 +322,7 @@ def test_rejected_calls_are_not_counted(impl, clock):
                                "no verdict yet, so caller 6 is rejected with retry_after 0. The "
                                "3 rejected callers were no trial outcomes (counted as failures, "
                                "they would have re-opened it: retry_after 30)",
-                      observed="admitted" if pending is None else describe(impl, pending),
+                      observed=STILL_RUNNING if pending is None else describe(impl, pending),
                       timeline=log.timeline())
         gates[3].open()
         await settle()
@@ -363,7 +363,7 @@ def test_recovery_timeout_zero_admits_a_trial_at_once(impl, clock):
                         and same(retry_after(other), 0.0),
                         expected="another caller rejected with retry_after 0 (the one permit "
                                  "is taken; a trial is in flight)",
-                        observed="admitted" if other is None else describe(impl, other),
+                        observed=STILL_RUNNING if other is None else describe(impl, other),
                         timeline=log.timeline())
         gate.open()
         await settle()

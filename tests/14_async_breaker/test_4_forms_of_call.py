@@ -32,7 +32,7 @@ def _load_support() -> None:
 _load_support()
 from kata_lesson14_support import (  # noqa: E402 - registered just above
     Gate, Log, Tasks, attempt, describe, fetching, kind, run, settle, until, FAILED, USER,
-    users_service, rate_text, same, trip, open_breaker)
+    users_service, rate_text, same, trip, open_breaker, Transitions, transitions, arrows)
 
 
 # -- what `call` accepts ----------------------------------------------------------------------
@@ -284,7 +284,9 @@ def test_async_with_guards_a_block(impl, clock):
     async def cancelled_block() -> None:
         users = users_service(clock)
         log = Log(clock, users)
-        breaker = open_breaker(impl, clock, half_open_max_calls=1, call_timeout=0)
+        listener = Transitions()
+        breaker = open_breaker(impl, clock, half_open_max_calls=1, call_timeout=0,
+                               on_state_change=listener)
         await trip(impl, breaker, users, log)
         clock.advance(30)
         users.before_reply(Gate(numbers={2}))
@@ -302,6 +304,11 @@ def test_async_with_guards_a_block(impl, clock):
         tasks.reraise_unwritten()
         cancelled.expect(task.cancelled(), expected="the block's task ends cancelled",
                          observed=tasks.describe(), timeline=log.timeline())
+        expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN")
+        cancelled.expect(listener.events == expected,
+                         expected=f"{arrows(expected)} and nothing more: a cancelled block is "
+                                  f"neither a failure nor a success",
+                         observed=listener.describe(), timeline=log.timeline())
         release = asyncio.Event()
 
         async def setter() -> None:
