@@ -113,6 +113,42 @@ def test_opens_when_the_failure_rate_reaches_the_threshold(impl, clock):
 
     run(other, other_geometry)
 
+    judged = Scenario("threshold 50%, window_size 4, minimum_calls 4; the users service answers "
+                      "503, 503, 503, then 200")
+
+    async def a_success_trips_it() -> None:
+        users = users_service(clock)
+        users.service.script(*pattern("FFFS"), 200)
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=4, minimum_calls=4,
+                                      clock=clock)
+        results = await calls(impl, breaker, fetching(users), 5, log)
+        judged.expect(results == [FAILED, FAILED, FAILED, OK, REJECTED],
+                      expected="failed x3, ok, then rejected: every outcome is judged, and the "
+                               "4th call's success completes the minimum with 3 failures of 4 "
+                               "(75%), so it opens right then",
+                      observed=shown(results), timeline=log.timeline())
+
+    run(judged, a_success_trips_it)
+
+    capped = Scenario("threshold 50%, window_size 5, minimum_calls 100; the users service answers "
+                      "503 to every call")
+
+    async def minimum_capped() -> None:
+        users = users_service(clock)
+        users.service.down(503)
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=5, minimum_calls=100,
+                                      name="inventory", clock=clock)
+        results = await calls(impl, breaker, fetching(users), 6, log)
+        capped.expect(results == [FAILED] * 5 + [REJECTED] and breaker.name == "inventory",
+                      expected="5 failed, then rejected: a window of 5 never holds 100 outcomes, "
+                               "so the minimum counts as 5; breaker.name is 'inventory'",
+                      observed=f"{shown(results)}; name {breaker.name!r}",
+                      timeline=log.timeline())
+
+    run(capped, minimum_capped)
+
 
 def test_a_failure_that_slid_out_no_longer_counts(impl, clock):
     """Only the last window_size calls count: a failure that slid out no longer does"""

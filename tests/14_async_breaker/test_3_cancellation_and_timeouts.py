@@ -393,11 +393,14 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
 
 
 def test_other_base_exceptions_give_the_permit_back(impl, clock):
-    """A KeyboardInterrupt inside a call propagates, is not counted, and gives its permit back"""
-    for form in ("breaker.call(fetch_user)", "async with breaker:"):
+    """KeyboardInterrupt or SystemExit inside a call propagates, is not counted, gives its permit back"""
+    for form, interruption_type in (("breaker.call(fetch_user)", KeyboardInterrupt),
+                                    ("async with breaker:", KeyboardInterrupt),
+                                    ("breaker.call(fetch_user)", SystemExit)):
+        name = interruption_type.__name__
         scenario = Scenario(f"{form}; half_open_max_calls 1, the breaker is half-open; the trial "
-                            f"is interrupted by KeyboardInterrupt after the users service "
-                            f"answered; then another call")
+                            f"is interrupted by {name} after the users service answered; then "
+                            f"another call")
 
         async def main() -> None:
             users = users_service(clock)
@@ -406,7 +409,7 @@ def test_other_base_exceptions_give_the_permit_back(impl, clock):
             breaker = open_breaker(impl, clock, half_open_max_calls=1, on_state_change=listener)
             await trip(impl, breaker, users, log)
             clock.advance(30)
-            interruption = KeyboardInterrupt()
+            interruption = interruption_type()
             protected = raising(interruption, users)
             try:
                 if form.startswith("async with"):
@@ -415,7 +418,7 @@ def test_other_base_exceptions_give_the_permit_back(impl, clock):
                 else:
                     await breaker.call(protected.func)
                 caught: object = "the call returned"
-            except KeyboardInterrupt as error:
+            except (KeyboardInterrupt, SystemExit) as error:
                 caught = error
             except NotImplementedError:
                 raise
@@ -423,7 +426,7 @@ def test_other_base_exceptions_give_the_permit_back(impl, clock):
                 caught = f"{type(error).__name__} raised instead"
             log.note(f"trial: {caught!r}")
             scenario.expect(caught is interruption,
-                            expected="the KeyboardInterrupt propagates unchanged",
+                            expected=f"the {name} propagates unchanged",
                             observed=str(caught), timeline=log.timeline())
             expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN")
             scenario.expect(listener.events == expected,
