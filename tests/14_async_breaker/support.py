@@ -338,6 +338,20 @@ class Tasks:
                                     if outcome is None else describe(self.impl, outcome)))
         return outcome
 
+    async def timed(self, scenario: Scenario, who: str,
+                    awaitable: Callable[[], Awaitable[Any]]) -> Outcome:
+        """A call that ``call_timeout=0`` must end while the service hangs: its outcome, or
+        the check fails if it is still waiting once every task has run as far as it can."""
+        outcome = await self.probe(who, awaitable)
+        if outcome is None:
+            scenario.fail(expected=f"{who} ends with TimeoutError: call_timeout 0 gives a call "
+                                   f"that has to wait no time at all",
+                          observed=f"{who} is still waiting inside the hanging service: no "
+                                   f"timeout fired. Is call_timeout=0 taken for 'no timeout' "
+                                   f"(`if self.call_timeout:`)? Only None means no timeout",
+                          timeline=self.log.timeline())
+        return outcome
+
     def outcome(self, who: str) -> Outcome | None:
         """What the caller ended with: None while it runs; a CancelledError if it ended
         cancelled. ``NotImplementedError`` from the starter is re-raised."""

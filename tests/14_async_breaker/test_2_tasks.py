@@ -263,3 +263,51 @@ def test_late_results_change_nothing(impl, clock):
                 await tasks.finish()
 
             run(scenario, main)
+
+    for form in ("breaker.call", "async with breaker:"):
+        scenario = Scenario(f"{form}; window_size 1, minimum_calls 1, half_open_max_calls 1: a "
+                            f"slow call is admitted at t=0 and held; a failure opens the breaker; "
+                            f"at t=30 a good trial closes it (a new, empty window); then the "
+                            f"slow call fails (503)")
+
+        async def across_a_closed_period() -> None:
+            users = users_service(clock)
+            users.service.script(503, 503, 200, 200)
+            log = Log(clock, users)
+            listener = Transitions()
+            breaker = open_breaker(impl, clock, half_open_max_calls=1, on_state_change=listener)
+            slow = Gate(numbers={1})
+            users.before_reply(slow)
+
+            def through() -> Any:
+                if form == "breaker.call":
+                    return breaker.call(fetching(users).func)
+
+                async def block() -> object:
+                    async with breaker:
+                        return await users.fetch_json(USER)
+                return block()
+
+            tasks = Tasks(impl, log)
+            late = tasks.start("slow caller", through)
+            await until(lambda: slow.arrived == 1 or late.done())
+            tasks.reraise_unwritten()
+            await attempt(impl, through(), log, "failing call")
+            clock.advance(30)
+            await attempt(impl, through(), log, "good trial at t=30")
+            slow.open()
+            await until(lambda: late.done())
+            tasks.reraise_unwritten()
+            after = await attempt(impl, through(), log, "the next caller")
+            expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED")
+            scenario.expect(after.returned and listener.events == expected,
+                            expected=f"{arrows(expected)} and nothing more; the next call goes "
+                                     f"through: the slow call was admitted in the *earlier* "
+                                     f"closed period, so its failure does not enter the new "
+                                     f"window (a call belongs to its stay in a state, not to "
+                                     f"the state's name)",
+                            observed=f"the next caller {describe(impl, after)}; transitions "
+                                     f"{listener.describe()}", timeline=log.timeline())
+            await tasks.finish()
+
+        run(scenario, across_a_closed_period)

@@ -344,11 +344,11 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                                       minimum_calls=2, recovery_timeout=30, call_timeout=0,
                                       half_open_max_calls=1, name="users", clock=clock)
         users.before_reply(Gate())
+        tasks = Tasks(impl, log)
         results = []
         for number in (1, 2):
-            outcome = await attempt(impl, breaker.call(fetching(users).func), log,
-                                    f"call {number}")
-            results.append(outcome)
+            results.append(await tasks.timed(own, f"call {number}",
+                                             lambda: breaker.call(fetching(users).func)))
         own.expect(all(o.raised(TimeoutError) for o in results),
                    expected="each caller gets TimeoutError from the breaker's call_timeout",
                    observed="; ".join(describe(impl, o) for o in results),
@@ -360,7 +360,7 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                             "reaches it as a cancellation and is never counted)",
                    observed=describe(impl, third), timeline=log.timeline())
         clock.advance(30)
-        trial = await attempt(impl, breaker.call(fetching(users).func), log, "trial")
+        trial = await tasks.timed(own, "trial", lambda: breaker.call(fetching(users).func))
         reopened = await attempt(impl, breaker.call(fetching(users).func), log, "after it")
         own.expect(trial.raised(TimeoutError) and reopened.raised(impl.CircuitOpenError)
                    and same(retry_after(reopened), 30.0),
@@ -380,8 +380,10 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
         breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=2, minimum_calls=2,
                                       call_timeout=0, exclude=(TimeoutError,), clock=clock)
         users.before_reply(Gate())
+        tasks = Tasks(impl, log)
         for number in (1, 2):
-            await attempt(impl, breaker.call(fetching(users).func), log, f"call {number}")
+            await tasks.timed(excluded, f"call {number}",
+                              lambda: breaker.call(fetching(users).func))
         rate = breaker.failure_rate
         excluded.expect(same(rate, 0.0) and breaker.state == impl.State.CLOSED,
                         expected="the call_timeout's TimeoutError is judged like any exception: "

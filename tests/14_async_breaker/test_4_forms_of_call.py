@@ -235,7 +235,7 @@ def test_the_decorator_guards_coroutine_functions(impl, clock):
             return await users.fetch_json(USER)
 
         guarded = breaker(get_user)
-        first = await attempt(impl, guarded(), log, "get_user()")
+        first = await Tasks(impl, log).timed(timed, "get_user()", guarded)
         second = await attempt(impl, guarded(), log, "get_user() again")
         timed.expect(first.raised(TimeoutError) and second.raised(impl.CircuitOpenError),
                      expected="call_timeout applies through the decorator too: TimeoutError, "

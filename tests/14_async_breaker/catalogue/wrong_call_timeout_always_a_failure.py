@@ -1,6 +1,4 @@
 """Counts its own call_timeout as a failure whatever `exclude` says (a special case for TimeoutError)."""
-import asyncio
-
 from harness.derive import inherit
 
 CAUGHT_BY = ["test_a_timeout_inside_the_guarded_call_is_a_failure"]
