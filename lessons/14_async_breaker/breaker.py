@@ -215,12 +215,10 @@ class CircuitBreaker:
         and ``TypeError`` (before anything else happens) unless ``func`` is a coroutine
         function.
         """
-        # TODO: refuse anything but a coroutine function (_require_coroutine_function), take
-        # a ticket (self._admit()), await func(*args, **kwargs) -- under
-        # asyncio.timeout(self.call_timeout) when call_timeout is not None -- and end the call
-        # exactly once: self._complete(ticket, failed=...) for a result or an Exception,
-        # self._release(ticket) for a CancelledError or any other BaseException. Re-raise
-        # whatever was raised, unchanged.
+        # TODO: refuse what is not a coroutine function, admit the call (its ticket), await
+        # func(*args, **kwargs) with call_timeout applied *inside* the breaker, and end the
+        # call exactly once: an outcome (self._complete) or none (self._release). Which
+        # endings are which, and what reaches the caller: the README's rules table.
         raise NotImplementedError("CircuitBreaker.call")
 
     def __call__(self, func: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
@@ -242,10 +240,9 @@ class CircuitBreaker:
                         traceback: TracebackType | None) -> bool:
         """The block's outcome: a normal exit is a success, an ``Exception`` is judged like
         one raised by a call, anything else (a cancellation) is no outcome. Never suppresses."""
-        # TODO: take this task's ticket back, then: no exception -> self._complete(ticket,
-        # failed=False); an Exception -> self._complete(ticket, failed=<classified>);
-        # anything else (CancelledError, KeyboardInterrupt) -> self._release(ticket).
-        # Return False: never swallow the block's exception.
+        # TODO: take back the ticket of this task's block; then a normal exit, an Exception
+        # and anything else (a cancellation) each end the call their own way. Return False:
+        # never swallow the block's exception.
         raise NotImplementedError("CircuitBreaker.__aexit__")
 
     # -- admission: no await between the check and the take ---------------------------------

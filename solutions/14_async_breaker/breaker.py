@@ -145,11 +145,12 @@ def rate_reached(failures: int, total: int, threshold: float) -> bool:
     return failures * 100 >= threshold * total
 
 
-#: The tickets of the ``async with breaker:`` blocks the current task is inside, innermost
-#: last. A context variable: every task has its own copy, so two tasks inside blocks of the
-#: same breaker never see each other's tickets.
-_entered: contextvars.ContextVar[tuple[tuple[CircuitBreaker, int], ...]] = \
-    contextvars.ContextVar("entered_breakers", default=())
+#: The tickets of the ``async with`` blocks (of any breaker) the current task is inside,
+#: innermost last: blocks nest, so the block that exits is always the innermost one. A
+#: context variable: every task has its own copy, so two tasks inside blocks of the same
+#: breaker never see each other's tickets.
+_entered: contextvars.ContextVar[tuple[int, ...]] = \
+    contextvars.ContextVar("entered_blocks", default=())
 
 
 # -- the breaker ----------------------------------------------------------------------------
@@ -233,13 +234,11 @@ class CircuitBreaker:
         _require_coroutine_function(func, "breaker.call()")
         ticket = self._admit()
         try:
-            if self.call_timeout is None:
+            # Inside the breaker's bookkeeping: when it fires, asyncio.timeout turns the
+            # cancellation it caused into TimeoutError as it exits, so the breaker sees a
+            # failure. (asyncio.timeout(None) sets no deadline.)
+            async with asyncio.timeout(self.call_timeout):
                 result = await func(*args, **kwargs)
-            else:
-                # Inside the breaker: when it fires, asyncio.timeout turns the cancellation it
-                # caused into TimeoutError as it exits, so the breaker sees a failure.
-                async with asyncio.timeout(self.call_timeout):
-                    result = await func(*args, **kwargs)
         except Exception as error:
             self._complete(ticket, failed=self._counts_as_failure(error))
             raise
@@ -264,15 +263,15 @@ class CircuitBreaker:
     async def __aenter__(self) -> CircuitBreaker:
         """``async with breaker:`` admits the block as one call (or raises CircuitOpenError
         from the ``async with`` line, and the block does not run)."""
-        ticket = self._admit()
-        _entered.set(_entered.get() + ((self, ticket),))
+        _entered.set(_entered.get() + (self._admit(),))
         return self
 
     async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
                         traceback: TracebackType | None) -> bool:
         """The block's outcome: a normal exit is a success, an ``Exception`` is judged like
         one raised by a call, anything else (a cancellation) is no outcome. Never suppresses."""
-        ticket = self._leave()
+        *outer, ticket = _entered.get()
+        _entered.set(tuple(outer))
         if error is None:
             self._complete(ticket, failed=False)
         elif isinstance(error, Exception):
@@ -280,16 +279,6 @@ class CircuitBreaker:
         else:
             self._release(ticket)
         return False
-
-    def _leave(self) -> int:
-        """Take the ticket of this task's innermost ``async with`` block of this breaker."""
-        entered = _entered.get()
-        for index in range(len(entered) - 1, -1, -1):
-            owner, ticket = entered[index]
-            if owner is self:
-                _entered.set(entered[:index] + entered[index + 1:])
-                return ticket
-        raise RuntimeError(f"{self!r}: __aexit__ without __aenter__ in this task")
 
     # -- admission: no await between the check and the take ---------------------------------
 

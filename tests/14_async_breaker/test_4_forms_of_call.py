@@ -248,45 +248,85 @@ def test_the_decorator_guards_coroutine_functions(impl, clock):
 
 def test_async_with_guards_a_block(impl, clock):
     """async with breaker: a normal exit is a success, an exception is judged, nothing is swallowed"""
-    scenario = Scenario("threshold 50%, window_size 2, minimum_calls 2: `async with breaker:` "
-                        "blocks; the first raises a 404 (HTTPError), the second a 503, a third "
-                        "comes after")
+    scenario = Scenario("threshold 100%, window_size 2, minimum_calls 2: `async with breaker as "
+                        "entered:` blocks; the first raises a 404 (HTTPError), the second and "
+                        "third a 503, a fourth comes after")
 
     async def outcomes() -> None:
         users = users_service(clock)
-        users.service.script(404, 503)
+        users.service.script(404, 503, 503)
         log = Log(clock, users)
-        breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=2, minimum_calls=2,
-                                      recovery_timeout=30, name="users", clock=clock)
-        errors: list[BaseException] = []
+        breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_size=2,
+                                      minimum_calls=2, recovery_timeout=30, name="users",
+                                      clock=clock)
+        errors: list[BaseException | None] = []
         ran: list[int] = []
-        for number in (1, 2, 3):
+        entered: list[object] = []
+        for number in (1, 2, 3, 4):
             try:
-                async with breaker:
+                async with breaker as value:
+                    entered.append(value)
                     ran.append(number)
                     await users.fetch_json(USER)
-                errors.append(None)  # type: ignore[arg-type]
+                errors.append(None)
             except NotImplementedError:
                 raise
             except Exception as error:
                 errors.append(error)
             log.note(f"block {number}: {errors[-1]!r}")
-        first, second, third = errors
         status = [getattr(getattr(e, "response", None), "status_code", None)
-                  for e in (first, second)]
-        scenario.expect(status == [404, 503] and ran[:2] == [1, 2],
-                        expected="blocks 1 and 2 run, and their own HTTPErrors (404, then 503) "
-                                 "propagate out of the async with, unchanged",
-                        observed=f"blocks run {ran}; raised {errors[:2]!r}",
+                  for e in errors[:3]]
+        scenario.expect(status == [404, 503, 503] and ran[:3] == [1, 2, 3],
+                        expected="blocks 1 to 3 run, and their own HTTPErrors (404, 503, 503) "
+                                 "propagate out of the async with, unchanged: a 404 then a 503 is "
+                                 "1 failure of 2 (50%, below 100%: the 404 was a success)",
+                        observed=f"blocks run {ran}; raised {errors[:3]!r}",
                         timeline=log.timeline())
-        scenario.expect(isinstance(third, impl.CircuitOpenError) and ran == [1, 2]
-                        and same(getattr(third, "retry_after", None), 30.0),
-                        expected="the 404 was a success, the 503 a failure: 1 of 2 = 50%, it "
-                                 "opened; block 3 does not run, `async with breaker:` raises "
-                                 "CircuitOpenError (retry_after 30)",
-                        observed=f"blocks run {ran}; block 3 {third!r}", timeline=log.timeline())
+        scenario.expect(all(value is breaker for value in entered),
+                        expected="`async with breaker as entered:` gives the breaker itself",
+                        observed=f"entered {entered!r}")
+        fourth = errors[3]
+        scenario.expect(isinstance(fourth, impl.CircuitOpenError) and ran == [1, 2, 3]
+                        and same(getattr(fourth, "retry_after", None), 30.0),
+                        expected="two 503s in a row (100%) opened it; block 4 does not run, "
+                                 "`async with breaker:` raises CircuitOpenError (retry_after 30)",
+                        observed=f"blocks run {ran}; block 4 {fourth!r}", timeline=log.timeline())
 
     run(scenario, outcomes)
+
+    nested = Scenario("two breakers, window_size 1 each; the users breaker has already opened "
+                      "and closed again; then `async with users_breaker: async with "
+                      "orders_breaker:` around a call to the orders service, which fails (503)")
+
+    async def nested_blocks() -> None:
+        users, orders = users_service(clock), users_service(clock, "orders")
+        log = Log(clock, users, orders)
+        users_breaker = open_breaker(impl, clock, half_open_max_calls=1)
+        orders_breaker = open_breaker(impl, clock, name="orders")
+        await trip(impl, users_breaker, users, log)
+        clock.advance(30)
+        await attempt(impl, users_breaker.call(fetching(users).func), log, "good trial")
+        orders.service.script(503)
+        try:
+            async with users_breaker:
+                async with orders_breaker:
+                    await orders.fetch_json(USER)
+            raised: object = "nothing"
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            raised = error
+        log.note(f"nested blocks: {raised!r}")
+        after = [await attempt(impl, b.call(fetching(s).func), log, f"{b.name} call")
+                 for b, s in ((users_breaker, users), (orders_breaker, orders))]
+        nested.expect(all(outcome.raised(impl.CircuitOpenError) for outcome in after),
+                      expected="the 503 left both blocks, so each breaker counted one failure "
+                               "(1 of 1): both reject the next call. Blocks nest: each block's "
+                               "exit finds its own ticket, the innermost first",
+                      observed=f"users breaker: {describe(impl, after[0])}; orders breaker: "
+                               f"{describe(impl, after[1])}", timeline=log.timeline())
+
+    run(nested, nested_blocks)
 
     normal = Scenario("window_size 2, minimum_calls 2, threshold 50%: one block that fails "
                       "(ConnectionResetError), then one that exits normally")

@@ -7,7 +7,8 @@ reference = inherit(globals(), __file__)
 
 class CircuitBreaker(reference.CircuitBreaker):
     async def __aexit__(self, kind, error, traceback):
-        ticket = self._leave()
+        *outer, ticket = _entered.get()
+        _entered.set(tuple(outer))
         failed = error is not None and self._counts_as_failure(error)
         self._complete(ticket, failed=failed)
         return False

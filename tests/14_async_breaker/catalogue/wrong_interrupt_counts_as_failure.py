@@ -25,6 +25,8 @@ class CircuitBreaker(reference.CircuitBreaker):
 
     async def __aexit__(self, kind, error, traceback):
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
-            self._complete(self._leave(), failed=True)
+            *outer, ticket = _entered.get()
+            _entered.set(tuple(outer))
+            self._complete(ticket, failed=True)
             return False
         return await super().__aexit__(kind, error, traceback)
