@@ -29,9 +29,9 @@ def _load_support() -> None:
 
 _load_support()
 from kata_lesson14_support import (  # noqa: E402 - registered just above
-    STILL_RUNNING, Gate, Log, Tasks, attempt, describe, fetching, raising, run, settle, shown, until, OK,
-    FAILED, REJECTED, users_service, pattern, getting, rate_text, same, retry_after, calls,
-    trip, open_breaker)
+    STILL_RUNNING, Gate, Log, Tasks, attempt, describe, fetching, raising, run, settle, shown,
+    until, OK, FAILED, REJECTED, users_service, pattern, getting, rate_text, same,
+    retry_after, calls, trip, open_breaker)
 
 
 # -- lesson 7's rules, awaited ---------------------------------------------------------------
