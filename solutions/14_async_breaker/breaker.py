@@ -358,13 +358,14 @@ class CircuitBreaker:
 
 def _require_coroutine_function(func: object, where: str) -> None:
     """Refuse anything but a coroutine function, before it can run or be counted."""
+    if inspect.iscoroutinefunction(func):
+        return
     if inspect.iscoroutine(func):
         func.close()  # it will never run: close it, so no "never awaited" warning follows
-        raise TypeError(f"{where} takes a coroutine function, not a coroutine object: write "
-                        f"breaker.call(fetch, 42), not breaker.call(fetch(42))")
-    if not inspect.iscoroutinefunction(func):
-        raise TypeError(f"{where} takes a coroutine function (async def), got {func!r}; the "
-                        f"breaker awaits the call it guards, so it must start it itself")
+        problem = "a coroutine object: write breaker.call(fetch, 42), not breaker.call(fetch(42))"
+    else:
+        problem = f"{func!r}: the breaker awaits the call it guards, so it must start it itself"
+    raise TypeError(f"{where} takes a coroutine function (async def), not {problem}")
 
 
 def _is_number(value: object) -> bool:

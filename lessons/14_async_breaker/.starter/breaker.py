@@ -319,8 +319,8 @@ class CircuitBreaker:
 
 def _require_coroutine_function(func: object, where: str) -> None:
     """Refuse anything but a coroutine function, before it can run or be counted."""
-    # TODO: a coroutine object (inspect.iscoroutine) will never run: close() it, then raise
-    # TypeError; anything inspect.iscoroutinefunction does not accept: TypeError too.
+    # TODO: a coroutine function passes; anything else raises TypeError. A coroutine object
+    # (inspect.iscoroutine) will never run: close() it first.
     raise NotImplementedError("_require_coroutine_function")
 
 
