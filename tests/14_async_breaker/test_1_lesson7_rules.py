@@ -29,8 +29,8 @@ def _load_support() -> None:
 
 _load_support()
 from kata_lesson14_support import (  # noqa: E402 - registered just above
-    STILL_RUNNING, Gate, Log, Tasks, attempt, describe, fetching, raising, run, settle, shown,
-    until, OK, FAILED, REJECTED, users_service, pattern, getting, rate_text, same,
+    STILL_RUNNING, Gate, Log, Tasks, attempt, describe, kind, fetching, raising, run, settle,
+    shown, until, OK, FAILED, REJECTED, users_service, pattern, getting, rate_text, same,
     retry_after, calls, trip, open_breaker)
 
 
@@ -186,6 +186,7 @@ def test_what_counts_as_a_failure(impl, clock):
         ("connection refused (requests.ConnectionError)", refused(), None),
         ("a read timeout (requests.ReadTimeout)", read_timeout(), None),
         ("a 503 raised as HTTPError by fetch_json", 503, None),
+        ("a 500 (the lowest 5xx) raised as HTTPError by fetch_json", 500, None),
         ("a built-in TimeoutError raised by the coroutine", 200, TimeoutError("slow")),
         ("a built-in ConnectionResetError raised by the coroutine", 200,
          ConnectionResetError(104, "reset by peer")),
@@ -211,26 +212,30 @@ def test_what_counts_as_a_failure(impl, clock):
 
         run(scenario, main)
 
-    returned = Scenario("window_size 1, minimum_calls 1: the protected coroutine returns the "
-                        "users service's 503 response instead of raising it")
+    for status in (503, 500):
+        returned = Scenario(f"window_size 1, minimum_calls 1: the protected coroutine returns the "
+                            f"users service's {status} response instead of raising it")
 
-    async def returned_503() -> None:
-        users = users_service(clock)
-        users.service.script(503)
-        log = Log(clock, users)
-        breaker = open_breaker(impl, clock)
-        first = await attempt(impl, breaker.call(getting(users).func), log, "call 1")
-        returned.expect(first.returned and getattr(first.value, "status_code", None) == 503,
-                        expected="the caller receives the 503 response",
-                        observed=describe(impl, first), timeline=log.timeline())
-        second = await attempt(impl, breaker.call(getting(users).func), log, "call 2")
-        returned.expect(second.raised(impl.CircuitOpenError),
-                        expected="the returned 503 counted as a failure: the next call rejected",
-                        observed=describe(impl, second), timeline=log.timeline())
+        async def returned_5xx() -> None:
+            users = users_service(clock)
+            users.service.script(status)
+            log = Log(clock, users)
+            breaker = open_breaker(impl, clock)
+            first = await attempt(impl, breaker.call(getting(users).func), log, "call 1")
+            returned.expect(first.returned
+                            and getattr(first.value, "status_code", None) == status,
+                            expected=f"the caller receives the {status} response",
+                            observed=describe(impl, first), timeline=log.timeline())
+            second = await attempt(impl, breaker.call(getting(users).func), log, "call 2")
+            returned.expect(second.raised(impl.CircuitOpenError),
+                            expected=f"the returned {status} counted as a failure: the next call "
+                                     f"rejected",
+                            observed=describe(impl, second), timeline=log.timeline())
 
-    run(returned, returned_503)
+        run(returned, returned_5xx)
 
     successes = [
+        ("a 499 (the highest 4xx) raised as HTTPError", 499, None, {}, "a 503"),
         ("a 404 raised as HTTPError (an answer: the user does not exist)", 404, None, {},
          "a 503"),
         ("a business error (ValueError) raised by the coroutine", 200,
@@ -526,13 +531,15 @@ def test_rejects_impossible_settings(impl, clock):
 
     run(scenario, edge_values)
 
-    for settings in ({"call_timeout": 0}, {"call_timeout": 2.5}, {"recovery_timeout": 0}):
+    for settings in ({"call_timeout": 0}, {"call_timeout": 2.5}, {"recovery_timeout": 0},
+                     {"failure_rate_threshold": 0.5}):
         text = ", ".join(f"{key}={value!r}" for key, value in settings.items())
         check = Scenario(f"CircuitBreaker({text})")
         outcome = check.run(lambda: impl.CircuitBreaker(clock=clock, **settings))
         check.expect(outcome.returned, expected="a breaker (a valid setting)",
                      observed=str(outcome))
     for settings in ({"failure_rate_threshold": 0}, {"failure_rate_threshold": 101},
+                     {"failure_rate_threshold": "50"},
                      {"window_size": 0}, {"minimum_calls": 0}, {"half_open_max_calls": 0},
                      {"recovery_timeout": -1}, {"call_timeout": -1}):
         text = ", ".join(f"{key}={value!r}" for key, value in settings.items())
@@ -540,3 +547,125 @@ def test_rejects_impossible_settings(impl, clock):
         outcome = check.run(lambda: impl.CircuitBreaker(clock=clock, **settings))
         check.expect(outcome.raised(ValueError), expected="ValueError at construction",
                      observed=str(outcome))
+
+
+def test_defaults_are_resilience4j_s(impl, clock):
+    """The defaults are Resilience4j's: 50%, a window of 100, minimum 100, 60 s, 10 trials"""
+    scenario = Scenario("CircuitBreaker(clock=clock) with every other setting left at its "
+                        "default; the users service answers 200 x51, then 503 to every call")
+
+    async def main() -> None:
+        users = users_service(clock)
+        users.service.always(503).script(*[200] * 51)
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(clock=clock)
+        results = await calls(impl, breaker, getting(users), 100, log)
+        rate = breaker.failure_rate
+        scenario.expect(REJECTED not in results and same(rate, 49.0),
+                        expected="100 calls all reach the service: 49 failures of 100 is below "
+                                 "50%, failure_rate 49.0",
+                        observed=f"{results.count(REJECTED)} rejected; failure_rate "
+                                 f"{rate_text(rate)}", timeline=log.timeline())
+        tripping = await attempt(impl, breaker.call(getting(users).func), log, "call 101")
+        after = await attempt(impl, breaker.call(getting(users).func), log, "call 102")
+        scenario.expect(kind(impl, tripping) == FAILED and after.raised(impl.CircuitOpenError)
+                        and same(retry_after(after), 60.0)
+                        and getattr(after.error, "name", None) == "breaker",
+                        expected="call 101 fails and the oldest success slides out of the window "
+                                 "of 100: 50 of 100 = 50% opens it; call 102 rejected with "
+                                 "retry_after 60 by a breaker named 'breaker'",
+                        observed=f"call 101 {describe(impl, tripping)}; call 102 "
+                                 f"{describe(impl, after)}, name "
+                                 f"{getattr(after.error, 'name', None)!r}",
+                        timeline=log.timeline())
+        clock.advance(60)
+        users.service.healthy()
+        trials = await calls(impl, breaker, getting(users), 9, log, first=103)
+        waiting = breaker.state
+        more = await calls(impl, breaker, getting(users), 2, log, first=112)
+        scenario.expect(trials == [OK] * 9 and waiting == impl.State.HALF_OPEN
+                        and more == [OK, OK] and breaker.state == impl.State.CLOSED,
+                        expected="60 s later, 9 good trials leave it HALF_OPEN (10 are needed), "
+                                 "the 10th closes it, and calls go on",
+                        observed=f"trials {shown(trials)}; state after 9: {waiting}; then "
+                                 f"{shown(more)}, state {breaker.state}",
+                        timeline=log.timeline())
+
+    run(scenario, main)
+
+    minimum = Scenario("CircuitBreaker(clock=clock): the users service answers 503 to every "
+                       "call")
+
+    async def hundred_calls() -> None:
+        users = users_service(clock)
+        users.service.down(503)
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(clock=clock)
+        results = await calls(impl, breaker, getting(users), 101, log)
+        minimum.expect(results == [FAILED] * 100 + [REJECTED],
+                       expected="no verdict before minimum_calls 100: 100 calls fail, the 101st "
+                                "is rejected",
+                       observed=f"{results.count(FAILED)} failed, then {shown(results[-2:])}",
+                       timeline=log.timeline())
+
+    run(minimum, hundred_calls)
+
+    monotonic = Scenario("CircuitBreaker(window_size=1, minimum_calls=1) with no clock given: "
+                         "one failure")
+
+    async def real_clock() -> None:
+        users = users_service(clock)
+        users.service.script(503)
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(window_size=1, minimum_calls=1)
+        await attempt(impl, breaker.call(fetching(users).func), log, "failing call")
+        after = await attempt(impl, breaker.call(fetching(users).func), log, "next call")
+        left = retry_after(after)
+        monotonic.expect(after.raised(impl.CircuitOpenError) and isinstance(left, float)
+                         and 59.0 < left <= 60.0,
+                         expected="the default clock (time.monotonic) works: rejected with "
+                                  "retry_after just under 60",
+                         observed=describe(impl, after), timeline=log.timeline())
+
+    run(monotonic, real_clock)
+
+
+def test_rates_are_compared_exactly(impl, clock):
+    """Rates are compared exactly: 1 of 3 stays below 33.4%, 1 of 1 reads 100.0, 0 of 1 reads 0.0"""
+    scenario = Scenario("threshold 33.4%, window_size 3, minimum_calls 3; the users service "
+                        "answers 200, 200, 503")
+
+    async def fractional() -> None:
+        users = users_service(clock)
+        users.service.script(*pattern("SSF"), 200)
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=33.4, window_size=3,
+                                      minimum_calls=3, clock=clock)
+        results = await calls(impl, breaker, fetching(users), 4, log)
+        scenario.expect(results == [OK, OK, FAILED, OK],
+                        expected="1 of 3 = 33.33% is below 33.4%: it stays closed, the 4th call "
+                                 "goes through",
+                        observed=shown(results), timeline=log.timeline())
+
+    run(scenario, fractional)
+
+    single = Scenario("threshold 100%, window_size 1, minimum_calls 1: one successful call, then "
+                      "one failed call; failure_rate read after each")
+
+    async def one_outcome() -> None:
+        users = users_service(clock)
+        users.service.script(200, 503)
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_size=1,
+                                      minimum_calls=1, clock=clock)
+        await attempt(impl, breaker.call(fetching(users).func), log, "good call")
+        after_success = breaker.failure_rate
+        await attempt(impl, breaker.call(fetching(users).func), log, "failing call")
+        after_failure = breaker.failure_rate
+        single.expect(same(after_success, 0.0) and same(after_failure, 100.0),
+                      expected="failure_rate 0.0 after the success, 100.0 after the failure "
+                               "(a window of one outcome)",
+                      observed=f"{rate_text(after_success)}, then {rate_text(after_failure)}",
+                      timeline=log.timeline())
+
+    run(single, one_outcome)
