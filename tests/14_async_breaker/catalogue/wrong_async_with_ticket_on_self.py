@@ -2,6 +2,7 @@
 from harness.derive import inherit
 
 CAUGHT_BY = ["test_late_results_change_nothing"]
+REPEAT = 5  # an interleaving forced by design: caught on every run, not by luck
 reference = inherit(globals(), __file__)
 
 

@@ -4,6 +4,7 @@ from harness.derive import inherit
 CAUGHT_BY = ["test_permits_are_taken_with_no_await_between_check_and_take",
              "test_half_open_admits_max_calls_and_judges_their_rate",
              "test_recovery_timeout_zero_admits_a_trial_at_once"]
+REPEAT = 5  # an interleaving forced by design: caught on every run, not by luck
 reference = inherit(globals(), __file__)
 
 

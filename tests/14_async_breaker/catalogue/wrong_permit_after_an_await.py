@@ -4,6 +4,7 @@ import asyncio
 from harness.derive import inherit
 
 CAUGHT_BY = ["test_permits_are_taken_with_no_await_between_check_and_take"]
+REPEAT = 5  # an interleaving forced by design: caught on every run, not by luck
 reference = inherit(globals(), __file__)
 
 
