@@ -33,7 +33,8 @@ from typing import Awaitable, Callable
 import requests
 
 from .clock import FakeClock
-from .service import Call, FakeService
+from .calls import Call
+from .service import FakeService
 
 AsyncHook = Callable[[Call], Awaitable[None]]
 #: A ``requests`` timeout: one number for both phases, ``(connect, read)``, or ``None``.
@@ -109,12 +110,12 @@ class AsyncService:
             reply = self.service.respond(method, path, timeout)
         except requests.RequestException as error:  # a transport fault: delivered after hooks
             fault = error
-        call = self._recorded.call
+        call: Call = self._recorded.call
         for hook in self._hooks:
             await hook(call)
         if fault is not None:
             raise fault
-        return self.service.build_response(reply, method, path)
+        return self.service.build_response(reply, method, path, call.number)
 
     async def get(self, path: str = "/", *, timeout: Timeout = None) -> requests.Response:
         """``GET path``, awaited."""

@@ -103,3 +103,27 @@ def test_the_synchronous_transports_are_unchanged_by_the_wrapper():
     service = FakeService("users").script(503)
     AsyncService(service)
     assert service.get("/x").status_code == 503 and service.call_count == 1
+
+
+def test_every_fault_raises_what_the_direct_transport_raises():
+    from fake_services import (black_hole, connect_timeout, dribble, garbage, half_close,
+                               malformed_json, reset_mid_body, slow_headers, truncated)
+    faults = [refused(), reset(), read_timeout(), connect_timeout(), black_hole(),
+              half_close(), truncated(), garbage(), reset_mid_body(), slow_headers(5.0),
+              dribble(), malformed_json()]
+
+    def direct(reply) -> str:
+        try:
+            return f"status {FakeService('users').script(reply).get('/x', timeout=1).status_code}"
+        except Exception as error:  # noqa: BLE001 - the kind is what is compared
+            return type(error).__name__
+
+    async def awaited(reply) -> str:
+        try:
+            response = await AsyncService(FakeService("users").script(reply)).get("/x", timeout=1)
+            return f"status {response.status_code}"
+        except Exception as error:  # noqa: BLE001
+            return type(error).__name__
+
+    for reply in faults:
+        assert asyncio.run(awaited(reply)) == direct(reply), reply
