@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import importlib.util
 import inspect
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -90,25 +88,22 @@ def test_a_coroutine_object_is_refused_and_closed(impl, clock):
         before = users.call_count
         coroutine = users.fetch_json(USER)
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                outcome = await attempt(impl, breaker.call(coroutine), log, "coroutine object")
-                state = inspect.getcoroutinestate(coroutine)
-                gc.collect()
+            outcome = await attempt(impl, breaker.call(coroutine), log, "coroutine object")
+            state = inspect.getcoroutinestate(coroutine)
         finally:
-            coroutine.close()
-        never_awaited = [w for w in caught if "never awaited" in str(w.message)]
+            coroutine.close()  # whatever the breaker did, the check leaks no coroutine
         scenario.expect(outcome.raised(TypeError),
                         expected="TypeError: call takes a coroutine function "
                                  "(breaker.call(users.fetch_json, '/users/42'))",
                         observed=describe(impl, outcome), timeline=log.timeline())
-        scenario.expect(state == inspect.CORO_CLOSED and users.call_count == before
-                        and not never_awaited,
-                        expected="the coroutine object closed by the breaker without running "
-                                 "(no call reaches the service, no 'never awaited' warning)",
-                        observed=f"coroutine state {state}; {users.call_count - before} calls "
-                                 f"reached the service; warnings: "
-                                 f"{[str(w.message) for w in caught]}",
+        scenario.expect(state == inspect.CORO_CLOSED and users.call_count == before,
+                        expected="the coroutine object closed by the breaker, without running "
+                                 "(no call reaches the service; a closed coroutine never "
+                                 "warns 'coroutine ... was never awaited')",
+                        observed=f"coroutine state {state} (not closed: Python will warn that it "
+                                 f"was never awaited); {users.call_count - before} calls "
+                                 f"reached the service" if state != inspect.CORO_CLOSED else
+                                 f"{users.call_count - before} calls reached the service",
                         timeline=log.timeline())
         users.service.script(503)
         trial = await attempt(impl, breaker.call(fetching(users).func), log, "trial")
