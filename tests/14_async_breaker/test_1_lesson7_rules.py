@@ -75,7 +75,7 @@ def test_opens_when_the_failure_rate_reaches_the_threshold(impl, clock):
                         observed=f"name {getattr(after.error, 'name', None)!r}, retry_after "
                                  f"{retry_after(after)!r}")
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
     below = Scenario("threshold 50%, window_size 10, minimum_calls 10; the payments service "
                      "answers 200 x6, then 503 x4, then 200")
@@ -94,7 +94,7 @@ def test_opens_when_the_failure_rate_reaches_the_threshold(impl, clock):
         below.expect(same(rate, 40.0), expected="failure_rate 40.0 (4 failures in the last 10)",
                      observed=f"failure_rate {rate_text(rate)}")
 
-    run(below, stays_closed)
+    run(below, stays_closed, impl)
 
     other = Scenario("threshold 60%, window_size 5, minimum_calls 3; the orders service "
                      "answers 200, 503, 200, 503, 503")
@@ -111,7 +111,7 @@ def test_opens_when_the_failure_rate_reaches_the_threshold(impl, clock):
                               "(3 of 5 = 60% reaches 60%: it opens), then rejected",
                      observed=shown(results), timeline=log.timeline())
 
-    run(other, other_geometry)
+    run(other, other_geometry, impl)
 
     judged = Scenario("threshold 50%, window_size 4, minimum_calls 4; the users service answers "
                       "503, 503, 503, then 200")
@@ -129,7 +129,7 @@ def test_opens_when_the_failure_rate_reaches_the_threshold(impl, clock):
                                "(75%), so it opens right then",
                       observed=shown(results), timeline=log.timeline())
 
-    run(judged, a_success_trips_it)
+    run(judged, a_success_trips_it, impl)
 
     capped = Scenario("threshold 50%, window_size 5, minimum_calls 100; the users service answers "
                       "503 to every call")
@@ -147,7 +147,7 @@ def test_opens_when_the_failure_rate_reaches_the_threshold(impl, clock):
                       observed=f"{shown(results)}; name {breaker.name!r}",
                       timeline=log.timeline())
 
-    run(capped, minimum_capped)
+    run(capped, minimum_capped, impl)
 
 
 def test_a_failure_that_slid_out_no_longer_counts(impl, clock):
@@ -177,7 +177,7 @@ def test_a_failure_that_slid_out_no_longer_counts(impl, clock):
                                  "makes 5 of the last 10: it opens, the 13th is rejected",
                         observed=shown(rest), timeline=log.timeline())
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
 
 def test_what_counts_as_a_failure(impl, clock):
@@ -210,7 +210,7 @@ def test_what_counts_as_a_failure(impl, clock):
                             expected="it counted as a failure (1 of 1): the next call rejected",
                             observed=describe(impl, second), timeline=log.timeline())
 
-        run(scenario, main)
+        run(scenario, main, impl)
 
     for status in (503, 500, 499):
         returned = Scenario(f"window_size 1, minimum_calls 1: the protected coroutine returns the "
@@ -235,7 +235,7 @@ def test_what_counts_as_a_failure(impl, clock):
                                      f"goes through",
                             observed=describe(impl, second), timeline=log.timeline())
 
-        run(returned, returned_5xx)
+        run(returned, returned_5xx, impl)
 
     successes = [
         ("a 499 (the highest 4xx) raised as HTTPError", 499, None, {}, "a 503"),
@@ -274,7 +274,7 @@ def test_what_counts_as_a_failure(impl, clock):
                             observed=f"failure_rate {rate_text(rate)}; call 3 "
                                      f"{describe(impl, third)}", timeline=log.timeline())
 
-        run(scenario, main)
+        run(scenario, main, impl)
 
     custom = Scenario("window_size 1, minimum_calls 1, is_failure_result=lambda result: "
                       "result == 'degraded': the protected coroutine returns 'degraded'")
@@ -295,7 +295,7 @@ def test_what_counts_as_a_failure(impl, clock):
                       observed=f"call 1 {describe(impl, first)}; call 2 "
                                f"{describe(impl, second)}", timeline=log.timeline())
 
-    run(custom, custom_result)
+    run(custom, custom_result, impl)
 
 
 def test_rejected_calls_are_not_counted(impl, clock):
@@ -325,7 +325,7 @@ def test_rejected_calls_are_not_counted(impl, clock):
                                  "admitted as a trial, and succeeds",
                         observed=describe(impl, trial), timeline=log.timeline())
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
     trials = Scenario("threshold 60%, half_open_max_calls 2: the breaker is half-open; two "
                       "trials are held inside the users service while 3 more callers arrive; "
@@ -378,7 +378,7 @@ def test_rejected_calls_are_not_counted(impl, clock):
                       observed=describe(impl, closed), timeline=log.timeline())
         await tasks.finish()
 
-    run(trials, half_open)
+    run(trials, half_open, impl)
 
 
 def test_recovery_timeout_zero_admits_a_trial_at_once(impl, clock):
@@ -419,7 +419,7 @@ def test_recovery_timeout_zero_admits_a_trial_at_once(impl, clock):
                         observed=describe(impl, after), timeline=log.timeline())
         await tasks.finish()
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
 
 def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
@@ -491,7 +491,7 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
                                  f"{rate_text(rate)}", timeline=log.timeline())
         await tasks.finish()
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
     boundary = Scenario("threshold 50%, half_open_max_calls 4: four trials answer 503, 200, "
                         "503, 200")
@@ -509,7 +509,7 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
                                  "50% reaches the threshold: re-opened, the 5th call rejected",
                         observed=shown(results), timeline=log.timeline())
 
-    run(boundary, at_the_threshold)
+    run(boundary, at_the_threshold, impl)
 
 
 
@@ -532,7 +532,7 @@ def test_rejects_impossible_settings(impl, clock):
                                  "call is a trial at once (recovery_timeout 0) and closes it",
                         observed=shown(results), timeline=log.timeline())
 
-    run(scenario, edge_values)
+    run(scenario, edge_values, impl)
 
     for settings in ({"call_timeout": 0}, {"call_timeout": 2.5}, {"recovery_timeout": 0},
                      {"failure_rate_threshold": 0.5}):
@@ -595,7 +595,7 @@ def test_defaults_are_resilience4j_s(impl, clock):
                                  f"{shown(tenth)}, then state {closed}",
                         timeline=log.timeline())
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
     minimum = Scenario("CircuitBreaker(clock=clock): the users service answers 503 to every "
                        "call")
@@ -612,7 +612,7 @@ def test_defaults_are_resilience4j_s(impl, clock):
                        observed=f"{results.count(FAILED)} failed, then {shown(results[-2:])}",
                        timeline=log.timeline())
 
-    run(minimum, hundred_calls)
+    run(minimum, hundred_calls, impl)
 
     monotonic = Scenario("CircuitBreaker(window_size=1, minimum_calls=1) with no clock given: "
                          "one failure")
@@ -631,7 +631,7 @@ def test_defaults_are_resilience4j_s(impl, clock):
                                   "retry_after just under 60",
                          observed=describe(impl, after), timeline=log.timeline())
 
-    run(monotonic, real_clock)
+    run(monotonic, real_clock, impl)
 
 
 def test_rates_are_compared_exactly(impl, clock):
@@ -651,7 +651,7 @@ def test_rates_are_compared_exactly(impl, clock):
                                  "goes through",
                         observed=shown(results), timeline=log.timeline())
 
-    run(scenario, fractional)
+    run(scenario, fractional, impl)
 
     single = Scenario("threshold 100%, window_size 1, minimum_calls 1: one successful call, then "
                       "one failed call; failure_rate read after each")
@@ -672,4 +672,4 @@ def test_rates_are_compared_exactly(impl, clock):
                       observed=f"{rate_text(after_success)}, then {rate_text(after_failure)}",
                       timeline=log.timeline())
 
-    run(single, one_outcome)
+    run(single, one_outcome, impl)

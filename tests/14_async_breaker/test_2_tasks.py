@@ -82,7 +82,7 @@ def test_permits_are_taken_with_no_await_between_check_and_take(impl, clock):
                             observed=describe(impl, after), timeline=log.timeline())
             await tasks.finish()
 
-        run(scenario, main)
+        run(scenario, main, impl)
 
 
 def test_calls_run_concurrently(impl, clock):
@@ -123,7 +123,7 @@ def test_calls_run_concurrently(impl, clock):
                             timeline=log.timeline())
             await tasks.finish()
 
-        run(scenario, main)
+        run(scenario, main, impl)
 
 
 def test_each_transition_is_reported_once(impl, clock):
@@ -185,7 +185,7 @@ def test_each_transition_is_reported_once(impl, clock):
                         observed=f"the listener read {[getattr(r, 'name', r) for r in read]}")
         await tasks.finish()
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
 
 
@@ -268,7 +268,7 @@ def test_late_results_change_nothing(impl, clock):
                                 observed=listener.describe(), timeline=log.timeline())
                 await tasks.finish()
 
-            run(scenario, main)
+            run(scenario, main, impl)
 
     for form in ("breaker.call", "async with breaker:"):
         scenario = Scenario(f"{form}; window_size 1, minimum_calls 1, half_open_max_calls 1: a "
@@ -316,4 +316,4 @@ def test_late_results_change_nothing(impl, clock):
                                      f"{listener.describe()}", timeline=log.timeline())
             await tasks.finish()
 
-        run(scenario, across_a_closed_period)
+        run(scenario, across_a_closed_period, impl)

@@ -79,7 +79,7 @@ def test_cancellation_is_neither_failure_nor_success(impl, clock):
                         timeline=log.timeline())
         await tasks.finish()
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
 
 def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
@@ -127,7 +127,7 @@ def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
                         observed=describe(impl, reopened), timeline=log.timeline())
         await tasks.finish()
 
-    run(scenario, one_permit)
+    run(scenario, one_permit, impl)
 
     two = Scenario("threshold 60%, half_open_max_calls 2: two trials are held inside the users "
                    "service; the first one's caller cancels it; a third caller arrives; then "
@@ -180,7 +180,7 @@ def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
                    observed=describe(impl, closed), timeline=log.timeline())
         await tasks.finish()
 
-    run(two, two_permits)
+    run(two, two_permits, impl)
 
 
 def test_cancellation_propagates_unchanged(impl, clock):
@@ -239,7 +239,7 @@ def test_cancellation_propagates_unchanged(impl, clock):
                                 timeline=log.timeline())
                 await tasks.finish()
 
-            run(scenario, main)
+            run(scenario, main, impl)
 
 
 def test_a_timeout_outside_the_breaker_is_invisible_to_it(impl, clock):
@@ -274,7 +274,7 @@ def test_a_timeout_outside_the_breaker_is_invisible_to_it(impl, clock):
                         observed=f"state {breaker.state}, failure_rate {rate_text(rate)}",
                         timeline=log.timeline())
 
-    run(scenario, closed)
+    run(scenario, closed, impl)
 
     trial = Scenario("half_open_max_calls 1: the breaker is half-open; the trial runs under "
                      "the caller's asyncio.timeout(0) while the users service hangs")
@@ -303,7 +303,7 @@ def test_a_timeout_outside_the_breaker_is_invisible_to_it(impl, clock):
                               "its permit back and decided nothing) and succeeds",
                      observed=describe(impl, after), timeline=log.timeline())
 
-    run(trial, half_open)
+    run(trial, half_open, impl)
 
 
 def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
@@ -332,7 +332,7 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                         expected="the timeout counted as a failure: the next call rejected",
                         observed=describe(impl, second), timeline=log.timeline())
 
-    run(scenario, inside)
+    run(scenario, inside, impl)
 
     own = Scenario("call_timeout 0, threshold 100%, window_size 2, minimum_calls 2: two calls "
                    "while the users service hangs")
@@ -369,7 +369,7 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                    observed=f"trial {describe(impl, trial)}; then {describe(impl, reopened)}",
                    timeline=log.timeline())
 
-    run(own, call_timeout)
+    run(own, call_timeout, impl)
 
     excluded = Scenario("call_timeout 0, exclude=(TimeoutError,), window_size 2, minimum_calls "
                         "2: two calls while the users service hangs")
@@ -391,7 +391,7 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                         observed=f"failure_rate {rate_text(rate)}, state {breaker.state}",
                         timeline=log.timeline())
 
-    run(excluded, classified)
+    run(excluded, classified, impl)
 
 
 def test_other_base_exceptions_give_the_permit_back(impl, clock):
@@ -441,4 +441,4 @@ def test_other_base_exceptions_give_the_permit_back(impl, clock):
                                      "back), and it succeeds",
                             observed=describe(impl, after), timeline=log.timeline())
 
-        run(scenario, main)
+        run(scenario, main, impl)

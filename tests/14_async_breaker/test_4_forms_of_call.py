@@ -69,7 +69,7 @@ def test_call_passes_arguments_and_results_through(impl, clock):
                         observed=f"{describe(impl, partial)}; arguments seen {seen}",
                         timeline=log.timeline())
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
 
 def test_a_coroutine_object_is_refused_and_closed(impl, clock):
@@ -115,7 +115,7 @@ def test_a_coroutine_object_is_refused_and_closed(impl, clock):
                         observed=f"trial {describe(impl, trial)}; next caller "
                                  f"{describe(impl, after)}", timeline=log.timeline())
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
 
 def test_a_sync_callable_is_refused(impl, clock):
@@ -160,7 +160,7 @@ def test_a_sync_callable_is_refused(impl, clock):
                         observed=f"trial {describe(impl, trial)}; next caller "
                                  f"{describe(impl, after)}", timeline=log.timeline())
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
 
 def test_the_decorator_guards_coroutine_functions(impl, clock):
@@ -215,7 +215,7 @@ def test_the_decorator_guards_coroutine_functions(impl, clock):
                                  "this is the mirror image)",
                         observed=str(refused_plain))
 
-    run(scenario, main)
+    run(scenario, main, impl)
 
     timed = Scenario("call_timeout 0, window_size 1: a decorated coroutine function waits on "
                      "a hanging users service")
@@ -238,7 +238,7 @@ def test_the_decorator_guards_coroutine_functions(impl, clock):
                      observed=f"{describe(impl, first)}; then {describe(impl, second)}",
                      timeline=log.timeline())
 
-    run(timed, with_timeout)
+    run(timed, with_timeout, impl)
 
 
 def test_async_with_guards_a_block(impl, clock):
@@ -287,7 +287,7 @@ def test_async_with_guards_a_block(impl, clock):
                                  "`async with breaker:` raises CircuitOpenError (retry_after 30)",
                         observed=f"blocks run {ran}; block 4 {fourth!r}", timeline=log.timeline())
 
-    run(scenario, outcomes)
+    run(scenario, outcomes, impl)
 
     nested = Scenario("two breakers, window_size 1 each; the users breaker has already opened "
                       "and closed again; then `async with users_breaker: async with "
@@ -321,7 +321,7 @@ def test_async_with_guards_a_block(impl, clock):
                       observed=f"users breaker: {describe(impl, after[0])}; orders breaker: "
                                f"{describe(impl, after[1])}", timeline=log.timeline())
 
-    run(nested, nested_blocks)
+    run(nested, nested_blocks, impl)
 
     normal = Scenario("window_size 2, minimum_calls 2, threshold 50%: one block that fails "
                       "(ConnectionResetError), then one that exits normally")
@@ -346,7 +346,7 @@ def test_async_with_guards_a_block(impl, clock):
                       observed=f"failure_rate {rate_text(rate)}, state {breaker.state}",
                       timeline=log.timeline())
 
-    run(normal, normal_exit)
+    run(normal, normal_exit, impl)
 
     cancelled = Scenario("half_open_max_calls 1, call_timeout 0: the breaker is half-open; an "
                          "`async with breaker:` block awaits inside the users service until "
@@ -422,4 +422,4 @@ def test_async_with_guards_a_block(impl, clock):
                          observed=f"the next block: {third!r}", timeline=log.timeline())
         await tasks.finish()
 
-    run(cancelled, cancelled_block)
+    run(cancelled, cancelled_block, impl)
