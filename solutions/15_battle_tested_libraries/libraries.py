@@ -123,9 +123,7 @@ def make_breaker(name: str, *, failure_threshold: int = 5, recovery_timeout: flo
     And what pybreaker does not do at all: it accepts ``fail_max=0`` or a negative timeout
     without a word, and a listener that raises changes its behaviour. Both are handled here.
     """
-    _require(failure_threshold >= 1, "failure_threshold", failure_threshold, "at least 1")
-    _require(success_threshold >= 1, "success_threshold", success_threshold, "at least 1")
-    _require(recovery_timeout >= 0, "recovery_timeout", recovery_timeout, "0 or more")
+    _check_breaker_settings(failure_threshold, success_threshold, recovery_timeout)
     return pybreaker.CircuitBreaker(
         fail_max=failure_threshold,
         reset_timeout=recovery_timeout,
@@ -135,6 +133,14 @@ def make_breaker(name: str, *, failure_threshold: int = 5, recovery_timeout: flo
         name=name,
         throw_new_error_on_trip=False,
     )
+
+
+def _check_breaker_settings(failure_threshold: int, success_threshold: int,
+                            recovery_timeout: float) -> None:
+    """pybreaker checks none of them: ``fail_max=0`` would open on the first failure."""
+    _require(failure_threshold >= 1, "failure_threshold", failure_threshold, "at least 1")
+    _require(success_threshold >= 1, "success_threshold", success_threshold, "at least 1")
+    _require(recovery_timeout >= 0, "recovery_timeout", recovery_timeout, "0 or more")
 
 
 def _is_an_answer(error: BaseException) -> bool:
@@ -229,9 +235,7 @@ def make_retrying(*, attempts: int = 3, base_delay: float = 0.1, max_delay: floa
       still become ``RetryError``. ``retry_error_callback`` covers both.
     * ``sleep``: injected, never ``time.sleep`` for real.
     """
-    _require(attempts >= 1, "attempts", attempts, "at least 1")
-    _require(base_delay >= 0, "base_delay", base_delay, "0 or more")
-    _require(max_delay >= 0, "max_delay", max_delay, "0 or more")
+    _check_retry_settings(attempts, base_delay, max_delay)
     full_jitter = tenacity.wait_random_exponential(multiplier=base_delay, max=max_delay)
     return tenacity.Retrying(
         retry=tenacity.retry_if_exception(is_transient) | tenacity.retry_if_result(is_transient),
@@ -240,6 +244,13 @@ def make_retrying(*, attempts: int = 3, base_delay: float = 0.1, max_delay: floa
         sleep=sleep,
         retry_error_callback=_last_outcome,
     )
+
+
+def _check_retry_settings(attempts: int, base_delay: float, max_delay: float) -> None:
+    """tenacity checks none of them: ``stop_after_attempt(0)`` still makes one call."""
+    _require(attempts >= 1, "attempts", attempts, "at least 1")
+    _require(base_delay >= 0, "base_delay", base_delay, "0 or more")
+    _require(max_delay >= 0, "max_delay", max_delay, "0 or more")
 
 
 def _outcome(retry_state: tenacity.RetryCallState) -> object:

@@ -544,7 +544,7 @@ def test_a_raising_listener_changes_nothing(impl, clock):
                     timeline=caller.timeline(healthy))
 
 
-def test_rejects_invalid_settings(impl):
+def test_make_breaker_rejects_invalid_settings(impl):
     """Rejects a threshold below 1 or a negative timeout with ValueError (pybreaker itself accepts them)"""
     accepted = pybreaker.CircuitBreaker(fail_max=0, reset_timeout=-1, success_threshold=0)
     scenario = Scenario("pybreaker.CircuitBreaker(fail_max=0, reset_timeout=-1, "

@@ -440,7 +440,7 @@ def test_returned_responses_are_judged_too(impl, clock):
                     timeline=users.timeline())
 
 
-def test_rejects_invalid_settings(impl, clock):
+def test_make_retrying_rejects_invalid_settings(impl, clock):
     """Rejects attempts below 1 and negative delays with ValueError, without calling (tenacity itself accepts them)"""
     for settings in ({"attempts": 0}, {"attempts": -1}, {"base_delay": -0.1},
                      {"max_delay": -1.0}):
