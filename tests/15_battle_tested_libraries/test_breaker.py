@@ -601,6 +601,19 @@ def test_open_timer_tells_the_time_until_a_trial(impl, clock, wall):
                  timeline=caller.timeline(users))
     expect_retry_after(0.0, "once the breaker is closed")
 
+    real = impl.OpenTimer()
+    breaker = impl.make_breaker("orders", failure_threshold=1, recovery_timeout=12.5,
+                                listeners=[real])
+    orders = FakeService("orders", clock).down(503)
+    scenario = Scenario("timer = OpenTimer() with its default clock; make_breaker('orders', "
+                        "failure_threshold=1, recovery_timeout=12.5, listeners=[timer]) "
+                        "trips on a 503")
+    trip(scenario, caller_for(breaker, orders, clock, scenario), orders, 1)
+    value = real.retry_after()
+    scenario.expect(isinstance(value, (int, float)) and 11.5 <= value <= 12.5,
+                    expected="right after opening, retry_after() close to 12.5 on the real "
+                             "clock it defaults to", observed=f"{value!r}")
+
 
 # -- where pybreaker disagrees with the kata -------------------------------------------------
 

@@ -111,6 +111,20 @@ def test_retries_transient_failures_until_success(impl, clock):
                     expected="5 calls with a wait before each of the 4 retries",
                     observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}",
                     timeline=users.timeline())
+    clock = FakeClock()
+    users = FakeService("users", clock).script(503, 200)
+
+    def fetch_path(path: str, *, timeout: float) -> Any:
+        return users.fetch_json(path, timeout=timeout)
+
+    scenario = Scenario("the users service answers 503, then 200; "
+                        "make_retrying(attempts=3)(fetch_path, '/users/7', timeout=1)")
+    outcome = scenario.run(lambda: impl.make_retrying(attempts=3, sleep=clock.sleep)(
+        fetch_path, "/users/7", timeout=1))
+    scenario.expect(outcome.returned and isinstance(outcome.value, dict)
+                    and outcome.value.get("path") == "/users/7",
+                    expected="the arguments passed on to every call: user 7's JSON returned",
+                    observed=str(outcome), timeline=users.timeline())
     for label, reply in [("connection reset", reset()), ("connect timeout", connect_timeout()),
                          ("500", 500), ("502", 502), ("504", 504)]:
         clock = FakeClock()
@@ -223,7 +237,7 @@ def test_waits_are_capped_by_max_delay(impl, clock, jitter):
                     observed="; ".join(outside) or f"{len(seeded.sleeps)} waits")
 
 
-def test_makes_exactly_attempts_calls(impl):
+def test_makes_exactly_attempts_calls(impl, jitter):
     """Makes exactly `attempts` calls and attempts - 1 waits; none after a success"""
     for attempts in (1, 2, 5):
         clock = FakeClock()
@@ -247,15 +261,27 @@ def test_makes_exactly_attempts_calls(impl):
                              f"waits {shown(clock.sleeps)}", timeline=users.timeline())
     clock = FakeClock()
     users = FakeService("users", clock).down(503)
-    scenario = Scenario("the users service answers 503 to everything; make_retrying() with "
-                        "the default settings")
+    jitter.always(0.5)
+    scenario = Scenario("the users service answers 503 to everything; every random draw is "
+                        "0.5; make_retrying() with the default settings")
     run(impl, scenario, clock, Fetch(users))
-    scenario.expect(users.call_count == 3 and len(clock.sleeps) == 2
-                    and all(0 <= w <= 0.1 * 2 ** k + TOLERANCE
-                            for k, w in enumerate(clock.sleeps)),
-                    expected="attempts defaults to 3 (2 waits within base_delay=0.1 × 2**k)",
+    scenario.expect(users.call_count == 3 and same_waits(clock.sleeps, [0.05, 0.1]),
+                    expected="3 calls (attempts defaults to 3), waits [0.05, 0.1] (0.5 × "
+                             "base_delay × 2**k, base_delay defaults to 0.1)",
                     observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}",
                     timeline=users.timeline())
+    for retry_after, calls in ((10, 2), (11, 1)):
+        clock = FakeClock()
+        users = FakeService("users", clock).script(error(503, retry_after=retry_after), 200)
+        scenario = Scenario(f"the users service answers 503 with Retry-After: {retry_after}, "
+                            f"then 200; make_retrying() with the default settings")
+        run(impl, scenario, clock, Fetch(users))
+        scenario.expect(users.call_count == calls,
+                        expected=f"{calls} call{'s' if calls > 1 else ''}: max_delay defaults "
+                                 f"to 10 s, so a Retry-After of {retry_after} s is "
+                                 f"{'honoured' if calls > 1 else 'too long: give up'}",
+                        observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}",
+                        timeline=users.timeline())
 
 
 def test_the_caller_gets_the_services_own_error(impl, clock):
