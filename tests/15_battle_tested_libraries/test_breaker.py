@@ -19,13 +19,13 @@ import requests
 from harness import Outcome, Scenario
 from harness.breaker_calls import Caller as KataCaller
 
-from fake_services import (FakeClock, FakeService, connect_timeout, read_timeout, refused,
-                           reset)
+from fake_services import (FakeClock, FakeService, connect_timeout, malformed_json,
+                           read_timeout, refused, reset)
 
 USER = "/users/42"
 EARLY = 0.5  # "just before the recovery timeout": this many seconds before it
 LATE = 0.5  # "just after the recovery timeout": this many seconds after it
-HOLD = 0.02  # real seconds a blocked thread is given to prove it cannot get in
+HOLD = 0.01  # real seconds a blocked thread is given to prove it cannot get in
 
 
 class Caller(KataCaller):
@@ -360,7 +360,7 @@ def test_default_settings(impl, clock):
 
 
 def test_answers_are_not_failures(impl, clock):
-    """A 4xx answer (400 to 429) or a bug in your own code is not a failure: raised unchanged, it counts as a success"""
+    """A 4xx answer (400 to 429), malformed JSON or a bug in your own code is not a failure: raised unchanged, it counts as a success"""
     for status in (400, 401, 403, 404, 409, 422, 429):
         users = FakeService(f"users{status}", clock).script(503, status, 503)
         breaker = impl.make_breaker("users", failure_threshold=2)
@@ -381,26 +381,31 @@ def test_answers_are_not_failures(impl, clock):
                         observed=f"{state_of(breaker)!r}, fail_counter {breaker.fail_counter}",
                         timeline=caller.timeline(users))
 
-    users = FakeService("users", clock).script(503, 200, 503)
-    breaker = impl.make_breaker("users", failure_threshold=2)
-    scenario = Scenario("make_breaker('users', failure_threshold=2); the users service answers "
-                        "503, then 200 but the code reads a field the body lacks (a KeyError: "
-                        "your bug, not the service's), then 503")
-    caller = caller_for(breaker, users, clock, scenario)
-    fetch = fetcher(users)
-    parser = Caller(None, breaker, lambda: fetch()["name"], clock, scenario, who="parser")
-    caller.call()
-    outcome = parser.call()
-    scenario.expect(parser.own_error(outcome) and outcome.raised(KeyError),
-                    expected="the KeyError raised to the caller unchanged",
-                    observed=f"the call {parser.describe(outcome)}",
-                    timeline=parser.timeline(users))
-    caller.call()
-    scenario.expect(state_of(breaker) == "closed" and breaker.fail_counter == 1,
-                    expected="still closed with fail_counter 1: the KeyError is not the "
-                             "service's failure",
-                    observed=f"{state_of(breaker)!r}, fail_counter {breaker.fail_counter}",
-                    timeline=caller.timeline(users))
+    bugs = [("the code reads a field the body lacks (a KeyError: your bug, not the "
+             "service's)", 200, lambda fetch: fetch()["name"], KeyError),
+            ("the body is not JSON (requests.JSONDecodeError)", malformed_json(),
+             lambda fetch: fetch(), requests.JSONDecodeError)]
+    for description, reply, use, kind in bugs:
+        users = FakeService("users", clock).script(503, reply, 503)
+        breaker = impl.make_breaker("users", failure_threshold=2)
+        scenario = Scenario(f"make_breaker('users', failure_threshold=2); the users service "
+                            f"answers 503, then 200 but {description}, then 503")
+        caller = caller_for(breaker, users, clock, scenario)
+        fetch = fetcher(users)
+        parser = Caller(None, breaker, lambda use=use, fetch=fetch: use(fetch), clock, scenario,
+                        who="parser")
+        caller.call()
+        outcome = parser.call()
+        scenario.expect(parser.own_error(outcome) and outcome.raised(kind),
+                        expected=f"the {kind.__name__} raised to the caller unchanged",
+                        observed=f"the call {parser.describe(outcome)}",
+                        timeline=parser.timeline(users))
+        caller.call()
+        scenario.expect(state_of(breaker) == "closed" and breaker.fail_counter == 1,
+                        expected=f"still closed with fail_counter 1: the {kind.__name__} is "
+                                 f"not a failure of the service (is_service_failure says no)",
+                        observed=f"{state_of(breaker)!r}, fail_counter {breaker.fail_counter}",
+                        timeline=caller.timeline(users))
 
     users = FakeService("users", clock).down(503)
     breaker = impl.make_breaker("users", failure_threshold=1, recovery_timeout=30,

@@ -455,6 +455,30 @@ def test_returned_responses_are_judged_too(impl, clock):
                     observed=f"{users.call_count} calls; {outcome}", timeline=users.timeline())
 
     clock = FakeClock()
+    users = FakeService("users", clock).script(500, 502, 504, 200)
+    scenario = Scenario("get_user returns the Response; the users service answers 500, 502, "
+                        "504, then 200; make_retrying(attempts=4)(get_user)")
+    outcome = run(impl, scenario, clock, GetResponse(users), attempts=4)
+    scenario.expect(users.call_count == 4 and outcome.returned
+                    and getattr(outcome.value, "status_code", None) == 200,
+                    expected="every returned 5xx retried: 4 calls, then the 200 Response",
+                    observed=f"{users.call_count} calls; {outcome}", timeline=users.timeline())
+
+    clock = FakeClock()
+    users = FakeService("users", clock).script(error(503, retry_after=30), 200)
+    get = GetResponse(users)
+    scenario = Scenario("get_user returns the Response; the users service answers 503 with "
+                        "Retry-After: 30, then would answer 200; make_retrying(attempts=3, "
+                        "max_delay=10)(get_user)")
+    outcome = run(impl, scenario, clock, get, attempts=3, max_delay=10.0)
+    scenario.expect(users.call_count == 1 and not clock.sleeps and outcome.returned
+                    and bool(get.returned) and outcome.value is get.returned[0],
+                    expected="1 call, no wait, and that 503 Response returned as is: the "
+                             "server asks for more than we may wait",
+                    observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}; "
+                             f"{outcome}", timeline=users.timeline())
+
+    clock = FakeClock()
     users = FakeService("users", clock).script(error(429, retry_after=2), 200)
     scenario = Scenario("get_user returns the Response; the users service answers 429 with "
                         "Retry-After: 2, then 200; make_retrying(attempts=3)(get_user)")
@@ -467,7 +491,7 @@ def test_returned_responses_are_judged_too(impl, clock):
 
 
 def test_make_retrying_rejects_invalid_settings(impl, clock):
-    """Rejects attempts below 1 and negative delays with ValueError, without calling (tenacity itself accepts them)"""
+    """Rejects attempts below 1 and negative delays with ValueError, without calling (tenacity itself accepts them); zero delays are fine"""
     for settings in ({"attempts": 0}, {"attempts": -1}, {"base_delay": -0.1},
                      {"max_delay": -1.0}):
         users = FakeService("users", clock)
@@ -477,6 +501,16 @@ def test_make_retrying_rejects_invalid_settings(impl, clock):
         scenario.expect(outcome.raised(ValueError) and users.call_count == 0,
                         expected="ValueError, and no call to the service",
                         observed=f"{outcome}; {users.call_count} calls")
+    users = FakeService("users", clock).script(503, 503, 200)
+    scenario = Scenario("the users service answers 503, 503, then 200; "
+                        "make_retrying(attempts=3, base_delay=0, max_delay=0)(fetch_user)")
+    outcome = run(impl, scenario, clock, Fetch(users), attempts=3, base_delay=0.0,
+                  max_delay=0.0)
+    scenario.expect(outcome.returned and users.call_count == 3
+                    and same_waits(clock.sleeps, [0.0, 0.0]),
+                    expected="zero delays are valid: 3 calls, waits [0, 0], then the user",
+                    observed=f"{outcome}; {users.call_count} calls, "
+                             f"waits {shown(clock.sleeps)}", timeline=users.timeline())
 
 
 # -- the two together --------------------------------------------------------------------------
