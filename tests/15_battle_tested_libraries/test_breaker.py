@@ -459,6 +459,9 @@ class Recorder(pybreaker.CircuitBreakerListener):
     def state_change(self, cb: Any, old_state: Any, new_state: Any) -> None:
         self.transitions.append((getattr(old_state, "name", str(old_state)), new_state.name))
 
+    def before_call(self, cb: Any, func: Any, *args: Any, **kwargs: Any) -> None:
+        self.events.append("before_call")
+
     def failure(self, cb: Any, exc: BaseException) -> None:
         self.events.append("failure")
 
@@ -490,7 +493,7 @@ class Raising(pybreaker.CircuitBreakerListener):
 
 
 def test_listeners_hear_every_transition(impl, clock):
-    """Every listener given to make_breaker hears each transition, failure and success"""
+    """Every listener given to make_breaker hears each transition, call, failure and success"""
     users = FakeService("users", clock).down(503)
     first, second = Recorder(), Recorder()
     breaker = impl.make_breaker("users", failure_threshold=2, recovery_timeout=30,
@@ -508,8 +511,10 @@ def test_listeners_hear_every_transition(impl, clock):
         scenario.expect(listener.transitions == expected,
                         expected=f"the {label} listener hears {expected}",
                         observed=str(listener.transitions), timeline=caller.timeline(users))
-        scenario.expect(listener.events == ["failure", "failure", "success"],
-                        expected=f"the {label} listener hears failure, failure, success",
+        heard = ["before_call", "failure", "before_call", "failure", "before_call", "success"]
+        scenario.expect(listener.events == heard,
+                        expected=f"the {label} listener hears before_call and the outcome of "
+                                 f"each call: {heard}",
                         observed=str(listener.events), timeline=caller.timeline(users))
 
 
@@ -821,19 +826,35 @@ def _expect_second_waits(scenario: Scenario, breaker: Any, when: str, why: str) 
 def test_pybreaker_reads_the_wall_clock(impl, clock, wall):
     """pybreaker times the open period with the wall clock: a jump of the system clock moves it"""
     users = FakeService("users", clock).down(503)
-    breaker = impl.make_breaker("users", failure_threshold=2, recovery_timeout=30)
-    scenario = Scenario("make_breaker('users', failure_threshold=2, recovery_timeout=30) trips "
-                        "at t=0; at t=1 the system clock is set an hour ahead (as NTP or an "
-                        "operator might)")
+    timer = impl.OpenTimer(clock=clock)
+    breaker = impl.make_breaker("users", failure_threshold=2, recovery_timeout=30,
+                                success_threshold=1, listeners=[timer])
+    scenario = Scenario("timer = OpenTimer(clock=monotonic_clock); make_breaker('users', "
+                        "failure_threshold=2, recovery_timeout=30, success_threshold=1, "
+                        "listeners=[timer]) trips at t=0; at t=1 the system clock is set an "
+                        "hour ahead (as NTP or an operator might)")
     caller = caller_for(breaker, users, clock, scenario)
     trip(scenario, caller, users, 2)
     clock.advance(1.0)
     rejected(scenario, caller, users, when="t=1", why="1 s of the 30")
     wall.jump(3600)
     users.healthy()
+    promised = timer.retry_after()
     admitted(scenario, caller, users, when="t=1, the wall clock an hour ahead",
              why="pybreaker compares datetime.now(UTC) with the time it opened; the kata's "
                  "breaker, on a monotonic clock, would still reject")
+    scenario.expect(isinstance(promised, (int, float)) and abs(promised - 29.0) < 0.01,
+                    expected="just before that call, the timer on the monotonic clock still "
+                             "said 29 s: a timer must read the clock the library judges by "
+                             "(the wall clock, OpenTimer's default)",
+                    observed=f"retry_after() was {promised!r}")
+    expect_state(scenario, breaker, "closed", why="the trial succeeded, success_threshold=1",
+                 timeline=caller.timeline(users))
+    value = timer.retry_after()
+    scenario.expect(value == 0,
+                    expected="timer.retry_after() == 0 once the breaker is closed, whatever "
+                             "its own clock says",
+                    observed=f"{value!r}", timeline=caller.timeline(users))
 
     users = FakeService("orders", clock).down(503)
     breaker = impl.make_breaker("orders", failure_threshold=2, recovery_timeout=30)
