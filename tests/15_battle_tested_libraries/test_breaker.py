@@ -64,16 +64,22 @@ def advance_to(clock: FakeClock, moment: float) -> None:
     clock.advance(max(0.0, moment - clock()))
 
 
+TRIP_NOTE = (" (it reached the service and still raised CircuitBreakerError: pybreaker's "
+             "throw_new_error_on_trip at work)")
+
+
 def admitted(scenario: Scenario, caller: Caller, service: FakeService, *, when: str,
              why: str = "") -> Outcome:
     """A call the breaker must let through to the service."""
     before = service.call_count
     outcome = caller.call()
-    scenario.expect(service.call_count == before + 1 and not caller.rejected(outcome),
+    reached = service.call_count - before
+    scenario.expect(reached == 1 and not caller.rejected(outcome),
                     expected=f"{when}: the call admitted and reaching the {service.name} service"
                              + (f" ({why})" if why else ""),
-                    observed=f"the call {caller.describe(outcome)}; "
-                             f"{service.call_count - before} calls reached the service",
+                    observed=f"the call {caller.describe(outcome)}; {reached} calls reached "
+                             f"the service" + (TRIP_NOTE if reached and caller.rejected(outcome)
+                                               else ""),
                     timeline=caller.timeline(service))
     return outcome
 
@@ -99,12 +105,14 @@ def failing(scenario: Scenario, caller: Caller, service: FakeService, failures: 
     for number in range(1, failures + 1):
         if number > 1 and gap:
             caller.clock.advance(gap)
+        ran = caller.invocations
         outcome = caller.call()
+        note = TRIP_NOTE if caller.invocations > ran and caller.rejected(outcome) else ""
         scenario.expect(caller.own_error(outcome),
                         expected=f"failure {number} of {failures} reaches the service and "
                                  f"raises its own error (the very exception the function "
                                  f"raised)",
-                        observed=f"the call {caller.describe(outcome)}",
+                        observed=f"the call {caller.describe(outcome)}{note}",
                         timeline=caller.timeline(service))
 
 
@@ -828,9 +836,9 @@ def test_pybreaker_reads_the_wall_clock(impl, clock, wall):
     users = FakeService("users", clock).down(503)
     timer = impl.OpenTimer(clock=clock)
     breaker = impl.make_breaker("users", failure_threshold=2, recovery_timeout=30,
-                                success_threshold=1, listeners=[timer])
+                                success_threshold=2, listeners=[timer])
     scenario = Scenario("timer = OpenTimer(clock=monotonic_clock); make_breaker('users', "
-                        "failure_threshold=2, recovery_timeout=30, success_threshold=1, "
+                        "failure_threshold=2, recovery_timeout=30, success_threshold=2, "
                         "listeners=[timer]) trips at t=0; at t=1 the system clock is set an "
                         "hour ahead (as NTP or an operator might)")
     caller = caller_for(breaker, users, clock, scenario)
@@ -848,13 +856,15 @@ def test_pybreaker_reads_the_wall_clock(impl, clock, wall):
                              "said 29 s: a timer must read the clock the library judges by "
                              "(the wall clock, OpenTimer's default)",
                     observed=f"retry_after() was {promised!r}")
-    expect_state(scenario, breaker, "closed", why="the trial succeeded, success_threshold=1",
-                 timeline=caller.timeline(users))
-    value = timer.retry_after()
-    scenario.expect(value == 0,
-                    expected="timer.retry_after() == 0 once the breaker is closed, whatever "
-                             "its own clock says",
-                    observed=f"{value!r}", timeline=caller.timeline(users))
+    for expected, why in (("half-open", "1 trial success of 2"), ("closed", "2 trial successes")):
+        if expected == "closed":
+            admitted(scenario, caller, users, when="t=1, the next call", why="the second trial")
+        expect_state(scenario, breaker, expected, why=why, timeline=caller.timeline(users))
+        value = timer.retry_after()
+        scenario.expect(value == 0,
+                        expected=f"timer.retry_after() == 0 once the breaker is {expected}, "
+                                 f"whatever its own clock says",
+                        observed=f"{value!r}", timeline=caller.timeline(users))
 
     users = FakeService("orders", clock).down(503)
     breaker = impl.make_breaker("orders", failure_threshold=2, recovery_timeout=30)
