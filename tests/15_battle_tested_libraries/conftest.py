@@ -10,8 +10,8 @@ Neither library takes every source the kata would inject:
   (``random.uniform`` in ``wait_random_exponential``). ``jitter`` replaces it with scripted
   draws.
 * tenacity sleeps with ``time.sleep`` (``tenacity/nap.py``) unless it is given ``sleep``.
-  That sleep is made to raise, so a configuration that forgot ``sleep=`` fails at once
-  instead of sleeping for real.
+  That sleep is made to raise on any wait longer than 0, so a configuration that forgot
+  ``sleep=`` fails at once instead of sleeping for real.
 
 The learner's code never patches anything: these fixtures do, for every check of the lesson.
 """
@@ -93,6 +93,8 @@ class ScriptedRandom:
 
 
 def _no_real_sleep(seconds: float) -> None:
+    if not seconds:
+        return  # a 0-second wait waits for nothing, as the harness's own guard allows
     raise RealSleepError(
         f"tenacity called time.sleep({seconds!r}) for real: make_retrying must hand its "
         f"`sleep` argument to tenacity (Retrying(sleep=...)), so the checks run on fake time")

@@ -270,6 +270,18 @@ def test_makes_exactly_attempts_calls(impl, jitter):
                              "base_delay × 2**k, base_delay defaults to 0.1)",
                     observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}",
                     timeline=users.timeline())
+    users = FakeService("users", FakeClock()).script(
+        error(503, retry_after="Fri, 31 Dec 1999 23:59:59 GMT"), 503, 200)
+    jitter.always(0.0)
+    scenario = Scenario("the users service answers 503 with Retry-After: Fri, 31 Dec 1999 "
+                        "23:59:59 GMT, 503, then 200; every random draw is 0; make_retrying() "
+                        "with no arguments at all: the real time.sleep and time.time")
+    outcome = scenario.run(lambda: impl.make_retrying()(Fetch(users)))
+    scenario.expect(outcome.returned and users.call_count == 3,
+                    expected="the user after 3 calls: the date is long past by the real wall "
+                             "clock (time.time) and the jitter draws 0, so both waits are "
+                             "0-second sleeps through time.sleep",
+                    observed=f"{outcome}; {users.call_count} calls", timeline=users.timeline())
     for retry_after, calls in ((10, 2), (11, 1)):
         clock = FakeClock()
         users = FakeService("users", clock).script(error(503, retry_after=retry_after), 200)
