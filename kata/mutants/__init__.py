@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import sys
 import time
 from functools import partial
@@ -46,6 +47,9 @@ def main(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, got {args.jobs}")
+    if not hasattr(os, "fork"):
+        raise UsageError("mutation testing forks one process per mutant: it needs Linux or "
+                         "macOS (on Windows, use WSL)")
     lessons = [pick_lesson(args.lesson, "mutants")] if args.lesson else list(manifest.lessons())
     started = time.monotonic()
     results = []
