@@ -22,6 +22,8 @@ help:
 	@echo "  make solution LESSON=n        show the reference solution (spoiler; asks first)"
 	@echo "  make test                     the project's own test suite (what CI runs)"
 	@echo "  make bench                    grading times and the breaker's cost per call"
+	@echo "  make quiz [LESSON=n]          interview practice: the lessons you passed (ALL=1 every lesson, LIST=1 the schedule)"
+	@echo "  make cards [OUT=file]         the interview questions as a file Anki imports"
 	@echo ""
 	@echo "Without make: python -m kata <command> [n] (after: python -m venv .venv && .venv/bin/pip install -r requirements.txt)"
 
@@ -59,3 +61,12 @@ test: $(READY)
 bench: $(READY)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	@$(PY) bench/benchmark.py
+
+# Interview practice (kata/quiz/, kata/cards.py): the Interview corners as a self-quiz and as
+# Anki cards.
+.PHONY: quiz cards
+quiz: $(READY)
+	@$(PY) -m kata quiz $(LESSON) $(if $(ALL),--all) $(if $(LIST),--list)
+
+cards: $(READY)
+	@$(PY) -m kata cards $(LESSON) $(if $(OUT),--out "$(OUT)")

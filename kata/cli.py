@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import hints, manifest, state
+from . import cards, hints, manifest, quiz, state
 from .manifest import ROOT, Lesson, UnknownLesson
 
 USAGE_ERROR = 2
@@ -198,6 +198,8 @@ def parser() -> argparse.ArgumentParser:
     p = command("test", cmd_test, "the project's own test suite", lesson=False)
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)
     command("list", cmd_list, "list the lessons", lesson=False)
+    quiz.register(sub)  # interview practice: kata/quiz/, kata/cards.py
+    cards.register(sub)
     return top
 
 
