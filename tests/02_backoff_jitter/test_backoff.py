@@ -688,6 +688,26 @@ def test_should_retry_decides_what_is_retried(impl):
                     observed=f"it was given {', '.join(type(o).__name__ for o in judged)}")
 
     clock = FakeClock()
+    calls: list[int] = []
+
+    def parse_user() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise ValueError("half a JSON document")
+        return "the user"
+
+    scenario = Scenario("should_retry says yes to ValueError (this caller knows its parser is "
+                        "flaky); the function raises ValueError twice, then returns; random() "
+                        "says 0.5; retry(func, attempts=3, base_delay=1, should_retry=...)")
+    outcome = run_retry(impl, scenario, clock, parse_user, attempts=3, base_delay=1.0,
+                        should_retry=lambda outcome: isinstance(outcome, ValueError))
+    scenario.expect(outcome.returned and outcome.value == "the user"
+                    and same_waits(clock.sleeps, [0.5, 1.0]),
+                    expected="the user after 3 calls, with full-jitter waits [0.5, 1] (no "
+                             "Retry-After to read on a ValueError)",
+                    observed=f"{outcome}; {len(calls)} calls, waits {shown(clock.sleeps)}")
+
+    clock = FakeClock()
     users = FakeService("users", clock).down(503)
     returned: list[requests.Response] = []
     judged.clear()

@@ -194,6 +194,60 @@ def test_concurrent_failures_announce_one_transition(impl, clock):
                     timeline=str(recorder))
 
 
+def test_a_late_result_is_reported_but_moves_nothing(impl, clock):
+    """A late failure from an earlier CLOSED period is an event and a count, not a transition"""
+    users = FakeService("users", clock).script(503, 200, 200)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
+                                  success_threshold=1, name="users", clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    admitted, finish = threading.Event(), threading.Event()
+
+    def slow_call() -> None:
+        admitted.set()
+        if not finish.wait(2.0):
+            raise TimeoutError("the check never let the slow call finish")
+        raise requests.ConnectionError("users: connection reset (late)")
+
+    late: list[Outcome] = []
+    worker = threading.Thread(target=lambda: late.append(through(breaker, slow_call)),
+                              daemon=True)
+    worker.start()
+    if not admitted.wait(2.0):
+        for outcome in late:
+            if isinstance(outcome.error, NotImplementedError):
+                raise outcome.error
+        fail("a slow call is admitted while CLOSED", expected="the call starts",
+             observed="it never started")
+    through(breaker, fetcher(users))  # t=0: 503, opens
+    clock.advance(11.0)
+    through(breaker, fetcher(users))  # t=11: the trial answers 200, closes
+    finish.set()  # now the slow call, admitted in the first CLOSED period, fails
+    worker.join(2.0)
+    after = through(breaker, fetcher(users))
+    scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=1; a slow "
+                        "call is admitted while CLOSED; meanwhile a 503 opens the breaker "
+                        "(t=0) and a trial closes it (t=11); then the slow call fails "
+                        "(failure_threshold is 1, but it belongs to the earlier period); "
+                        "then one more call")
+    transitions = [(a, b) for a, b, _ in recorder.transitions()]
+    S = impl.State
+    scenario.expect(transitions == [(S.CLOSED, S.OPEN), (S.OPEN, S.HALF_OPEN),
+                                    (S.HALF_OPEN, S.CLOSED)],
+                    expected="three transitions only: CLOSED->OPEN, OPEN->HALF_OPEN, "
+                             "HALF_OPEN->CLOSED (the late failure opens nothing)",
+                    observed=describe_transitions(recorder.transitions()),
+                    timeline=str(recorder))
+    scenario.expect(recorder.kinds().count("failure") == 2 and breaker.metrics().failures == 2,
+                    expected="2 failure events and failures=2: the late failure is reported "
+                             "and counted",
+                    observed=f"{recorder.kinds().count('failure')} failure events, "
+                             f"failures={breaker.metrics().failures}", timeline=str(recorder))
+    scenario.expect(after.returned and getattr(after.value, "status_code", None) == 200,
+                    expected="the next call reaches users and returns its 200",
+                    observed=str(after), timeline=users.timeline())
+
+
 def run_together(n: int, func: Callable[[], Any], breaker: Any) -> list[Outcome]:
     """``breaker.call(func)`` on ``n`` threads released together; what each caller got."""
     start = threading.Barrier(n, timeout=2.0)
