@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import requests
 
-from fake_services import FakeClock, FakeService
+from fake_services import FakeClock, FakeService, error
 from harness import Outcome, Scenario, loader
 
 USER = "/users/42"
@@ -341,6 +341,27 @@ def test_retry_reports_what_should_retry_says(impl, clock):
                              "whatever its status",
                     observed=f"{users.call_count} calls, tokens == {tokens_of(budget):g}; "
                              f"{outcome}", timeline=users.timeline())
+
+
+def test_a_budgeted_retry_still_waits_like_lesson_2(impl, clock):
+    """With a budget that allows it, retry still waits as in lesson 2: Retry-After, then jitter"""
+    budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
+    users = FakeService("users", clock).script(error(503, retry_after=3), 503, 200)
+    scenario = Scenario("a new RetryBudget(max_tokens=10, token_ratio=0.1); the users service "
+                        "answers 503 with Retry-After: 3, then 503, then 200; random() says 0.5; "
+                        "retry(fetch_user, attempts=3, budget=budget, base_delay=1)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget,
+                        base_delay=1.0)
+    scenario.expect(outcome.returned and users.call_count == 3
+                    and len(clock.sleeps) == 2 and close(clock.sleeps[0], 3.0)
+                    and close(clock.sleeps[1], 1.0),
+                    expected="the user after 3 calls, with waits [3, 1] (the server's 3 s, then "
+                             "0.5 × 1 × 2**1)",
+                    observed=f"{outcome}; {users.call_count} calls, waits {clock.sleeps}",
+                    timeline=users.timeline())
+    scenario.expect(close(tokens_of(budget), 8.1),
+                    expected="tokens == 8.1 (10 - 2 failures + 0.1 for the success)",
+                    observed=f"tokens == {tokens_of(budget):g}")
 
 
 def test_budget_caps_retries_in_an_outage(impl, clock):
