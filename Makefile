@@ -24,6 +24,7 @@ help:
 	@echo "  make bench                    grading times and the breaker's cost per call"
 	@echo "  make quiz [LESSON=n]          interview practice: the lessons you passed (ALL=1 every lesson, LIST=1 the schedule)"
 	@echo "  make cards [OUT=file]         the interview questions as a file Anki imports"
+	@echo "  make mutants [LESSON=n]       mutation testing: do the checks kill every mutant of the references? (JOBS=2)"
 	@echo ""
 	@echo "Without make: python -m kata <command> [n] (after: python -m venv .venv && .venv/bin/pip install -r requirements.txt)"
 
@@ -70,3 +71,7 @@ quiz: $(READY)
 
 cards: $(READY)
 	@$(PY) -m kata cards $(LESSON) $(if $(OUT),--out "$(OUT)")
+# Mutation testing of the references (contributors; not part of `make test`): kata/mutants/.
+.PHONY: mutants
+mutants: $(READY)
+	@$(PY) -m kata mutants $(LESSON) $(if $(JOBS),--jobs $(JOBS))
