@@ -150,7 +150,7 @@ def test_classifies_permanent_failures(impl, clock):
     """Classifies every other status (4xx, 2xx, 3xx), malformed JSON, other errors as not transient"""
     users = FakeService("users", clock)
     cases: list[tuple[str, object]] = []
-    for status in (400, 401, 403, 404, 405, 408, 409, 410, 413, 418, 422, 451):
+    for status in (400, 401, 403, 404, 405, 408, 409, 410, 413, 418, 422, 451, 499):
         response = users.script(status).get(USER, timeout=2)
         cases.append((f"a returned {status} Response", response))
         cases.append((f"an HTTPError carrying a {status}", http_error(response)))

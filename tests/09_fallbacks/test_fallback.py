@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any, Callable
 
 import requests
@@ -387,6 +388,69 @@ def test_a_newer_answer_restarts_the_age(impl, clock):
         else:
             ok, wanted = outcome.returned and outcome.value == answer, repr(answer)
         scenario.expect(ok, expected=f"t={t}: {wanted} ({why})", observed=str(outcome))
+
+
+class PausingClock:
+    """A fake clock that can hold one thread inside its next reading, to force a race."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.hold: int | None = None  # the thread whose next reading waits
+        self.held = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self) -> float:
+        if self.hold == threading.get_ident():
+            self.hold = None
+            self.held.set()
+            self.release.wait(2.0)
+        return self.clock()
+
+
+def test_the_cache_is_safe_to_share_between_threads(impl, clock):
+    """A lookup that finds a stale answer never loses a fresh one recorded at that moment"""
+    pausing = PausingClock(clock)
+    cache = impl.LastGoodCache(max_age=10, clock=pausing)
+    probe = requests.ConnectionError("users: connection refused")
+    cache.record("answer from t=0", 1)
+    at(clock, 20)
+    looked_up: list[Outcome] = []
+    recorded = threading.Event()
+
+    def look_up() -> None:
+        pausing.hold = threading.get_ident()
+        looked_up.append(Scenario("").run(lambda: cache(probe, 1)))
+
+    def record() -> None:
+        cache.record("answer from t=20", 1)
+        recorded.set()
+
+    reader = threading.Thread(target=look_up, daemon=True)
+    writer = threading.Thread(target=record, daemon=True)
+    reader.start()
+    pausing.held.wait(1.0)  # the lookup has read the clock: it is deciding about t=0's answer
+    writer.start()
+    recorded.wait(0.1)  # a cache that locks keeps the writer out until the lookup is done
+    pausing.release.set()
+    reader.join(2.0)
+    writer.join(2.0)
+    for outcome in looked_up:
+        if isinstance(outcome.error, NotImplementedError):
+            raise outcome.error
+    scenario = Scenario("LastGoodCache(max_age=10); record(answer, 1) at t=0; at t=20 one "
+                        "thread looks up user 1 (stale) while another thread records a fresh "
+                        "answer for user 1 at that very moment; then cache(error, 1)")
+    scenario.expect(bool(looked_up) and (looked_up[0].raised(impl.CacheMiss)
+                                         or looked_up[0].returned
+                                         and looked_up[0].value == "answer from t=20"),
+                    expected="the concurrent lookup raises CacheMiss (or, if the fresh answer "
+                             "came first, returns it)",
+                    observed=str(looked_up[0]) if looked_up else "it never returned")
+    outcome = scenario.run(lambda: cache(probe, 1))
+    scenario.expect(outcome.returned and outcome.value == "answer from t=20",
+                    expected="'answer from t=20': the fresh answer survives (the lookup that "
+                             "dropped the stale one must not drop the fresh one)",
+                    observed=str(outcome))
 
 
 def test_cache_never_serves_an_answer_older_than_max_age(impl, clock, network):
