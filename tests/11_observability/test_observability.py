@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
+import sys
 import threading
 from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable, Iterator
 
 import requests
 
 from fake_services import FakeClock, FakeService, describe_calls
-from harness import Outcome, Scenario, fail
+from harness import Outcome, Scenario, fail, loader
 
 TOLERANCE = 1e-6
 
@@ -780,6 +784,113 @@ def test_listeners_run_outside_the_breaker_lock(impl, clock):
                     observed=f"reading the breaker blocked during the {first} event: the "
                              f"listener is called while the breaker holds its lock (so a slow "
                              f"listener would stall every caller)")
+
+
+def _lockstep() -> ModuleType:
+    """Lesson 3's lockstep runner: two threads taking turns, one bytecode instruction each."""
+    key = "_lesson11_lockstep"
+    if key not in sys.modules:
+        path = Path(__file__).parents[1] / "03_retry_budget" / "lockstep.py"
+        spec = importlib.util.spec_from_file_location(key, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+def test_listeners_added_at_the_same_moment_are_both_kept(impl, clock):
+    """Two threads adding a listener at the same moment: both listeners hear every event"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
+                                  clock=clock)
+    first, second = Recorder(), Recorder()
+    run = _lockstep().Lockstep(loader.graded_files, stall_timeout=0.02)
+    errors = run.run(lambda: breaker.add_listener(first), lambda: breaker.add_listener(second))
+    for error in errors:
+        if isinstance(error, NotImplementedError):
+            raise error
+    through(breaker, fetcher(users))
+    scenario = Scenario("two threads call breaker.add_listener at the same moment (made to "
+                        "take turns, one bytecode instruction each, inside your module); then a "
+                        "call fails")
+    scenario.expect(not any(errors), expected="both add_listener calls return",
+                    observed="; ".join(repr(e) for e in errors if e is not None))
+    heard = (first.kinds(), second.kinds())
+    scenario.expect(heard == (["failure"], ["failure"]),
+                    expected="both listeners hear the failure (adding a listener is a "
+                             "read-and-update of the breaker: one lock around it)",
+                    observed=f"the first heard {heard[0]}, the second {heard[1]}")
+
+
+class PausingClock:
+    """A fake clock that can hold one thread inside its next reading, to force a race."""
+
+    def __init__(self, clock: Any) -> None:
+        self.clock = clock
+        self.hold: int | None = None
+        self.held = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self) -> float:
+        if self.hold == threading.get_ident():
+            self.hold = None
+            self.held.set()
+            self.release.wait(2.0)
+        return self.clock()
+
+
+def test_a_snapshot_agrees_with_itself_under_concurrent_calls(impl, clock):
+    """metrics() is taken at one moment: its state and time in state agree, even mid-transition"""
+    users = FakeService("users", clock).down(503)
+    pausing = PausingClock(clock)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30, name="users",
+                                  clock=pausing)
+    clock.advance(5.0)
+    snapshots: list[Any] = []
+    tripped = threading.Event()
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        pausing.hold = threading.get_ident()
+        try:
+            snapshots.append(breaker.metrics())
+        except BaseException as error:  # judged on the check's own thread
+            errors.append(error)
+
+    def trip() -> None:
+        through(breaker, fetcher(users))
+        tripped.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    held = pausing.held.wait(1.0)  # metrics() is reading the clock, in the middle of its snapshot
+    caller = threading.Thread(target=trip, daemon=True)
+    caller.start()
+    tripped.wait(0.1)  # a breaker that snapshots under its lock keeps the caller out meanwhile
+    pausing.release.set()
+    reader.join(2.0)
+    caller.join(2.0)
+    for error in errors:
+        if isinstance(error, NotImplementedError):
+            raise error
+    scenario = Scenario("a breaker created at t=0 (failure_threshold=1), CLOSED; at t=5 one "
+                        "thread takes metrics() while another thread's call fails and opens "
+                        "the breaker at that very moment")
+    scenario.expect(held or bool(snapshots), expected="metrics() reads the breaker's clock",
+                    observed="it never did")
+    m = snapshots[0] if snapshots else None
+    consistent = m is not None and (
+        (m.state == impl.State.CLOSED and close(m.seconds_in_state, 5.0)
+         and (m.calls, m.failures) == (0, 0))
+        or (m.state == impl.State.OPEN and close(m.seconds_in_state, 0.0)
+            and (m.calls, m.failures) == (1, 1)))
+    scenario.expect(consistent,
+                    expected="either the moment before the call (CLOSED for 5.0 s, 0 calls) or "
+                             "the moment after (OPEN for 0.0 s, 1 failed call): one moment, "
+                             "not parts of two",
+                    observed=repr(m) if m is not None else
+                    f"metrics() raised {errors[0]!r}" if errors else "no snapshot")
 
 
 # -- status lines -------------------------------------------------------------------------------
