@@ -615,8 +615,9 @@ def test_zero_delays_are_valid(impl):
                             f"says 0.5; retry(fetch_user, attempts=3, {described})")
         outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, **settings)
         if retry_after is None:
-            ok = outcome.returned and users.call_count == 3 and same_waits(clock.sleeps, [0, 0])
-            wanted = "3 calls with waits [0, 0] (a ceiling of 0), then the user"
+            ok = (outcome.returned and users.call_count == 3 and len(clock.sleeps) <= 2
+                  and not any(clock.sleeps))
+            wanted = "3 calls with waits of 0 (a ceiling of 0), then the user"
         else:
             ok = outcome.raised(requests.HTTPError) and users.call_count == 1 and not clock.sleeps
             wanted = ("1 call and no wait: Retry-After: 1 is longer than max_delay=0, so the "

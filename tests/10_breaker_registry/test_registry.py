@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from types import MappingProxyType
 from typing import Any, Callable
 
 from fake_services import FakeService, describe_calls
@@ -297,20 +296,6 @@ def test_the_registry_keeps_its_own_copies(impl, clock):
                     observed=f"{reached_payments} reached payments, {reached_users} reached "
                              f"users (the registry reads the caller's dicts?)",
                     timeline=describe_calls([payments, users]))
-    scenario = Scenario("BreakerRegistry(defaults=MappingProxyType({'failure_threshold': 2}), "
-                        "overrides=MappingProxyType({'payments': MappingProxyType("
-                        "{'failure_threshold': 1})})): read-only mappings; payments answers "
-                        "503; 4 calls")
-    outcome = scenario.run(lambda: impl.BreakerRegistry(
-        defaults=MappingProxyType({"failure_threshold": 2}),
-        overrides=MappingProxyType({"payments": MappingProxyType({"failure_threshold": 1})}),
-        clock=clock))
-    scenario.expect(outcome.returned, expected="a registry (any Mapping will do)",
-                    observed=str(outcome))
-    payments = FakeService("payments", clock).down(503)
-    reached = reached_count(lambda: outcome.value.get("payments"), payments, 4)
-    scenario.expect(reached == 1, expected="1 call reaches payments (its override)",
-                    observed=f"{reached} calls reached payments", timeline=payments.timeline())
 
 
 def test_the_factory_gets_every_setting(impl, clock):
