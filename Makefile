@@ -25,6 +25,7 @@ help:
 	@echo "  make quiz [LESSON=n]          interview practice: the lessons you passed (ALL=1 every lesson, LIST=1 the schedule)"
 	@echo "  make cards [OUT=file]         the interview questions as a file Anki imports"
 	@echo "  make mutants [LESSON=n]       mutation testing: do the checks kill every mutant of the references? (JOBS=2)"
+	@echo "  make serve [NAME=users]       a flaky service on 127.0.0.1 to poke at with curl (ARGS=\"--fail-rate 0.5\")"
 	@echo ""
 	@echo "Without make: python -m kata <command> [n] (after: python -m venv .venv && .venv/bin/pip install -r requirements.txt)"
 
@@ -75,3 +76,8 @@ cards: $(READY)
 .PHONY: mutants
 mutants: $(READY)
 	@$(PY) -m kata mutants $(LESSON) $(if $(JOBS),--jobs $(JOBS))
+
+# A flaky fake service in the foreground (Ctrl-C stops it): python -m fake_services serve --help
+.PHONY: serve
+serve: $(READY)
+	@$(PY) -m fake_services serve $(or $(NAME),users) $(ARGS)
