@@ -110,7 +110,8 @@ def tokens_of(budget: Any) -> float:
 
 def test_budget_starts_full(impl):
     """A new budget holds max_tokens tokens, allows retries and shows its settings"""
-    for settings, full, ratio in (({}, 10.0, 0.1), ({"max_tokens": 4, "token_ratio": 0.5}, 4.0, 0.5),
+    for settings, full, ratio in (({}, 10.0, 0.1),
+                                  ({"max_tokens": 4, "token_ratio": 0.5}, 4.0, 0.5),
                                   ({"max_tokens": 0.5, "token_ratio": 0.25}, 0.5, 0.25)):
         described = ", ".join(f"{k}={v}" for k, v in settings.items())
         scenario = Scenario(f"a new RetryBudget({described})")

@@ -1,4 +1,4 @@
-"""Also retries 408 Request Timeout and 413 (as some libraries do): the README says only 5xx and 429."""
+"""Also retries 408 and 413 (as some libraries do): the README says 5xx and 429 only."""
 from harness.derive import inherit
 
 CAUGHT_BY = ["test_classifies_permanent_failures"]

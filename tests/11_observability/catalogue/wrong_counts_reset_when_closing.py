@@ -1,4 +1,4 @@
-"""Resets the counts when the breaker closes (as Resilience4j resets its metrics): they must only go up."""
+"""Resets the counts when the breaker closes (as Resilience4j does): they must only ever go up."""
 from harness.derive import inherit
 
 CAUGHT_BY = ["test_counts_survive_every_transition"]
