@@ -147,7 +147,7 @@ def test_classifies_transient_failures(impl, clock):
 
 
 def test_classifies_permanent_failures(impl, clock):
-    """Classifies other statuses (4xx, 2xx, 3xx), malformed JSON and other errors as not transient"""
+    """Classifies other statuses (4xx, 2xx, 3xx), malformed JSON, other errors as not transient"""
     users = FakeService("users", clock)
     cases: list[tuple[str, object]] = []
     for status in (400, 401, 403, 404, 405, 408, 409, 410, 413, 418, 422, 451, 499):

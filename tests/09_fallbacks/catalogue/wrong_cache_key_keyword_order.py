@@ -1,4 +1,4 @@
-"""Keys the cache by the keywords in the order written: (fields=, expand=) is not (expand=, fields=)."""
+"""Keys the cache by the keywords in the order written: (fields=, expand=) != (expand=, fields=)."""
 from harness.derive import inherit
 
 CAUGHT_BY = ["test_cache_keys_are_the_call_arguments"]

@@ -1,4 +1,4 @@
-"""A cache with no lock: a lookup dropping a stale answer can drop a fresh one recorded meanwhile."""
+"""No lock: a lookup dropping a stale answer can drop a fresh one recorded meanwhile."""
 from harness.derive import inherit
 
 CAUGHT_BY = ["test_the_cache_is_safe_to_share_between_threads"]

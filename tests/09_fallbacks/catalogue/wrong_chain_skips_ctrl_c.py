@@ -1,4 +1,4 @@
-"""A chain that takes any BaseException for "no answer": Ctrl-C in a fallback moves on to the next."""
+"""A chain taking any BaseException for "no answer": Ctrl-C in a fallback moves on to the next."""
 from harness.derive import inherit
 
 CAUGHT_BY = ["test_ctrl_c_is_never_a_reason_to_fall_back"]
