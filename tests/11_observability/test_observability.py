@@ -743,10 +743,13 @@ def test_listeners_run_outside_the_breaker_lock(impl, clock):
             errors.append(error)
 
     def curious(event: Any) -> None:
-        """Reads the breaker the way an exporter thread would, waiting at most 0.3 s."""
+        """Reads the breaker as an exporter thread would, waiting at most 1 s for the read.
+
+        A loaded machine is slow, but a held lock blocks for good: 1 s tells them apart.
+        """
         read = threading.Thread(target=read_breaker, daemon=True)
         read.start()
-        read.join(0.3 if not seen or seen[-1][1] else 0.0)
+        read.join(1.0 if not seen or seen[-1][1] else 0.0)
         seen.append((event.kind, not read.is_alive()))
 
     breaker.add_listener(curious)
