@@ -14,6 +14,10 @@ lesson re-checks the ones it states, with the checks below, written once:
   :func:`late_trial_from_an_earlier_half_open`: a result belongs to the stay in one state in
   which its call was admitted, also when it comes back in a *later stay of the same state*
   (lessons 6-11);
+* :func:`open_period_starts_when_the_failure_returns`: the open time is read when the
+  tripping call (or a failed trial) comes back, not when it started (lessons 4-8);
+* :func:`trial_places_are_per_period`: from lesson 7 on, ``half_open_max_calls`` counts the
+  trials of one half-open period, so a trial that ends gives no place back (lessons 7-8);
 * :func:`racing_trials_are_bounded` and :func:`racing_failures_are_all_counted`: two threads
   made to take turns one bytecode instruction at a time inside the learner's module
   (:mod:`harness.lockstep`), so an unlocked check-then-act or read-modify-write is caught on
@@ -216,13 +220,19 @@ class Story:
         self.clock.advance(max(0.0, moment - self.clock()))
 
     def call(self, label: str, *, fails: bool = False, raises: BaseException | None = None,
-             returns: Any = None, through: Callable[..., Any] | None = None) -> Outcome:
+             returns: Any = None, through: Callable[..., Any] | None = None,
+             takes: float = 0.0, inside: Callable[[], Any] | None = None) -> Outcome:
         """One call: it fails (connection refused), raises ``raises``, or returns ``returns``
         (the user's JSON when not given); through ``through`` (a decorated function) instead
-        of the lesson's way of calling, when given."""
+        of the lesson's way of calling, when given. It takes ``takes`` seconds of the fake
+        clock, and runs ``inside()`` (another caller arriving meanwhile) before it ends."""
 
         def protected() -> Any:
             self.reached += 1
+            if takes:
+                self.clock.advance(takes)
+            if inside is not None:
+                inside()
             if raises is not None:
                 raise raises
             if fails:
@@ -563,6 +573,60 @@ def late_trial_from_an_earlier_half_open(impl: Any, clock: FakeClock, kind: Kind
                                             "trial A's success belongs to the earlier one")
         story.held[-1].release(fails=False)
         story.expect_state("CLOSED", why="2 trial successes in this half-open period")
+
+
+def open_period_starts_when_the_failure_returns(impl: Any, clock: FakeClock,
+                                                kind: Kind) -> None:
+    """The open period starts when the failing call comes back, not when it started: the
+    tripping call and a failed trial each take 10 s (a read timeout) before they fail."""
+    story = Story(impl, kind, clock, Settings(trips_after=2, recovery_timeout=30, trials=1),
+                  "a failure at t=0; at t=5 a call starts that fails at t=15 (a 10 s read "
+                  "timeout) and trips it; later a trial that also takes 10 s to fail")
+    story.expect_admitted("failure 1 at t=0", fails=True, why="the breaker is closed")
+    story.at(5)
+    story.expect_admitted("failure 2, started at t=5, failing at t=15", fails=True, takes=10,
+                          why="the breaker is closed")
+    story.at(35.5)
+    outcome = story.expect_rejected("a call at t=35.5",
+                                    why="the breaker opened when failure 2 came back, at "
+                                        "t=15: 20.5 s ago, not 30.5")
+    value = getattr(outcome.error, "retry_after", None)
+    story.scenario.expect(isinstance(value, (int, float)) and abs(value - 9.5) < 0.01,
+                          expected="retry_after 9.5 at t=35.5 (open since t=15, "
+                                   "recovery_timeout=30)",
+                          observed=f"retry_after {value!r}", timeline=story.timeline())
+    story.at(45.5)
+    story.expect_admitted("a trial at t=45.5, failing at t=55.5", fails=True, takes=10,
+                          why="30.5 s after the breaker opened at t=15")
+    story.at(76)
+    story.expect_rejected("a call at t=76", why="the failed trial re-opened it when it came "
+                                                "back, at t=55.5: 20.5 s ago, not 30.5")
+    story.at(86)
+    story.expect_admitted("a trial at t=86", why="30.5 s after re-opening at t=55.5")
+    story.expect_state("CLOSED", why="one trial success closes it (trials=1)")
+
+
+def trial_places_are_per_period(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """Lessons 7-8: ``half_open_max_calls`` trials are admitted per half-open period. A trial
+    that ends gives no place back (only an interrupted one does): while the second of two
+    trials runs, after the first succeeded, another caller is rejected."""
+    story = Story(impl, kind, clock, Settings(trips_after=1, recovery_timeout=30, trials=2),
+                  "it opens at t=0; at t=31 trial 1 succeeds; while trial 2 is running, "
+                  "another caller arrives")
+    story.trip(1)
+    story.at(31)
+    story.expect_admitted("trial 1", why="the first of 2 trials of this half-open period")
+    arrivals: list[Outcome] = []
+    story.expect_admitted("trial 2", why="the second of 2 trials",
+                          inside=lambda: arrivals.append(story.call("another caller")))
+    story.scenario.expect(bool(arrivals) and story.rejected(arrivals[0]),
+                          expected="the caller who arrived while trial 2 ran is rejected: 2 "
+                                   "trials were admitted in this half-open period, "
+                                   "half_open_max_calls=2 (trial 1 ending gave no place back)",
+                          observed=("another caller " + story.describe(arrivals[0])
+                                    if arrivals else "nobody arrived"),
+                          timeline=story.timeline())
+    story.expect_state("CLOSED", why="2 trials, both succeeded")
 
 
 def racing_trials_are_bounded(impl: Any, clock: FakeClock, kind: Kind) -> None:
