@@ -71,3 +71,8 @@ def test_the_open_period_starts_when_the_failure_returns(impl, clock):
 def test_trial_places_are_per_half_open_period(impl, clock):
     """half_open_max_calls trials per half-open period: a trial that ends frees no place for another"""
     rechecks.trial_places_are_per_period(impl, clock, KIND)
+
+
+def test_the_default_rules_judge_every_outcome(impl, clock):
+    """With no predicates given: connection errors, timeouts and 5xx are failures; 4xx and other errors are not"""
+    rechecks.default_rules_judge_outcomes(impl, clock, KIND)

@@ -463,6 +463,35 @@ def test_half_open_trials_are_judged_on_speed_too(impl, clock):
                     observed=f"failure_rate {rate_text(rate)}")
 
 
+def test_closing_starts_an_empty_window(impl, clock):
+    """Closing starts an empty window, even while the failures that opened it are younger than window_seconds"""
+    users = FakeService("users", clock).script(503, 503, 503, 503)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_seconds=100,
+                                  window_buckets=10, minimum_calls=4, recovery_timeout=10,
+                                  half_open_max_calls=1, clock=clock)
+    fetch = fetcher(users)
+    opening = outcomes_of(impl, breaker, fetch, 5)
+    clock.advance(10.5)
+    trial = outcome_of(impl, breaker, fetch)
+    rate = breaker.failure_rate
+    users.script(503, 503, 503)
+    after = outcomes_of(impl, breaker, fetch, 4)
+    scenario = Scenario("CircuitBreaker(threshold 50%, window_seconds=100, minimum_calls=4, "
+                        "recovery_timeout=10, half_open_max_calls=1); 4 failures at t=0 open "
+                        "it; at t=10.5 the trial succeeds (it closes); then the users service "
+                        "answers 503, 503, 503 and 200")
+    scenario.expect(opening == [FAILED] * 4 + [REJECTED] and trial == OK,
+                    expected="4 failures open it (the 5th call rejected); the trial succeeds",
+                    observed=f"{shown(opening)}; the trial {trial}", timeline=users.timeline())
+    scenario.expect(rate is None and after == [FAILED, FAILED, FAILED, OK],
+                    expected="failure_rate None right after closing, and 4 calls go through "
+                             "(3 failures, then a 200): the 4 failures of t=0 are still inside "
+                             "window_seconds=100, but closing emptied the window, so the "
+                             "minimum of 4 calls is met only by the 4th",
+                    observed=f"failure_rate {rate_text(rate)} after closing; then "
+                             f"{shown(after)}", timeline=users.timeline())
+
+
 def test_rejects_impossible_settings(impl, clock):
     """Rejects impossible settings with ValueError (0 is never replaced by a default)"""
     users = FakeService("users", clock).down(503)

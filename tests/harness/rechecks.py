@@ -18,6 +18,8 @@ lesson re-checks the ones it states, with the checks below, written once:
   tripping call (or a failed trial) comes back, not when it started (lessons 4-8);
 * :func:`trial_places_are_per_period`: from lesson 7 on, ``half_open_max_calls`` counts the
   trials of one half-open period, so a trial that ends gives no place back (lessons 7-8);
+* :func:`default_rules_judge_outcomes`: lesson 5's default failure rules, through the breaker
+  (lessons 6-8);
 * :func:`racing_trials_are_bounded` and :func:`racing_failures_are_all_counted`: two threads
   made to take turns one bytecode instruction at a time inside the learner's module
   (:mod:`harness.lockstep`), so an unlocked check-then-act or read-modify-write is caught on
@@ -755,6 +757,66 @@ def non_failures_count_as_successes(impl: Any, clock: FakeClock, kind: Kind) -> 
     story.expect_admitted("a failure", fails=True, why="1 failure so far")
     story.expect_rejected("the next call", why="the returned 503 was a failure too: 2 failures "
                                                "in a row opened it")
+
+
+def default_rules_judge_outcomes(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """Lesson 5's default rules, through the breaker built with no predicates: connection
+    errors, timeouts, 5xx (raised or returned) are failures; 4xx, an HTTPError without a
+    response, other requests errors and business errors are successes (lessons 6-8)."""
+    failures = [("a refused connection (ConnectionError)", {"raises": requests.ConnectionError("refused")}),
+                ("a read timeout (ReadTimeout)", {"raises": requests.ReadTimeout("read timed out")}),
+                ("a connect timeout (ConnectTimeout)",
+                 {"raises": requests.ConnectTimeout("connect timed out")}),
+                ("a raised 500", {"raises": _http_error(500)}),
+                ("a raised 599", {"raises": _http_error(599)}),
+                ("a returned 502 response", {"returns": _answer(502)})]
+    successes = [("a raised 404", {"raises": _http_error(404)}),
+                 ("a raised 429 (Too Many Requests)", {"raises": _http_error(429)}),
+                 ("a raised 499", {"raises": _http_error(499)}),
+                 ("an HTTPError with no response", {"raises": requests.HTTPError("no response")}),
+                 ("requests.TooManyRedirects", {"raises": requests.TooManyRedirects("30 redirects")}),
+                 ("a KeyError of your own parsing", {"raises": KeyError("email")}),
+                 ("a returned 404 response", {"returns": _answer(404)}),
+                 ("a returned object with status_code 503 that is not a Response",
+                  {"returns": _StatusOnly(503)})]
+    for label, answer in failures:
+        story = Story(impl, kind, clock, Settings(trips_after=2),
+                      f"default rules (no is_failure given); answers: {label}, then a failure")
+        _answered(story, label, answer)
+        story.expect_admitted("a failure", fails=True, why="1 failure so far")
+        story.expect_rejected("the next call", why=f"{label} is a failure by default: 2 in a "
+                                                   f"row opened it")
+    for label, answer in successes:
+        story = Story(impl, kind, clock, Settings(trips_after=2),
+                      f"default rules (no is_failure given); answers: a failure, {label}, "
+                      f"a failure")
+        story.expect_admitted("a failure", fails=True, why="the breaker is closed")
+        _answered(story, label, answer)
+        story.expect_admitted("a failure", fails=True,
+                              why=f"{label} is no failure by default: it broke the run")
+        story.expect_admitted("the next call", why="never 2 failures in a row")
+
+
+class _StatusOnly:
+    """Has a ``status_code`` but is no ``requests.Response``."""
+
+    def __init__(self, status: int) -> None:
+        self.status_code = status
+
+    def __repr__(self) -> str:
+        return f"<an object with status_code={self.status_code}>"
+
+
+def _answered(story: Story, label: str, answer: dict[str, Any]) -> None:
+    """One call that raises or returns ``answer``, which must reach the caller unchanged."""
+    before = story.reached
+    outcome = story.call(label, **answer)
+    given = answer.get("raises", answer.get("returns"))
+    got = outcome.error if "raises" in answer else outcome.value
+    story.scenario.expect(story.reached == before + 1 and got is given,
+                          expected=f"{label} admitted, and the caller gets it unchanged",
+                          observed=f"{label}: {story.describe(outcome)}",
+                          timeline=story.timeline())
 
 
 def rejection_says_who_and_when(impl: Any, clock: FakeClock, kind: Kind) -> None:
