@@ -48,7 +48,7 @@ from fake_services import FakeClock
 from . import loader
 from .checks import Outcome, Scenario, fail
 from .lockstep import Lockstep
-from .threads import WAIT
+from .threads import WAIT, Transitions
 
 
 class Interrupted(BaseException):
@@ -663,6 +663,58 @@ def racing_failures_are_all_counted(impl: Any, clock: FakeClock, kind: Kind) -> 
                           why="2 failures in a row open it: both racing failures counted (a "
                               "lost update leaves one); hold the lock around each "
                               "read-and-update")
+
+
+def racing_failures_open_once(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """Two failures that both reach the threshold at the same moment open the breaker once,
+    and ``on_state_change`` hears of it once (lesson 6), even when the threads take turns one
+    bytecode instruction at a time."""
+    listener = Transitions()
+    story = Story(impl, kind, clock, Settings(trips_after=3,
+                                              options=(("on_state_change", listener),)),
+                  "two failures; then two callers fail at the same moment, each the third "
+                  "failure as far as it can tell (the threads take turns, one bytecode "
+                  "instruction each, inside your module)")
+    story.trip(2)
+    counts = _race(story, fails=True)
+    story.scenario.expect(counts["admitted"] == 2,
+                          expected="both callers admitted (2 failures of 3: still closed)",
+                          observed=f"{counts['admitted']} admitted", timeline=story.timeline())
+    wanted = [(impl.State.CLOSED, impl.State.OPEN)]
+    story.scenario.expect(listener.events == wanted,
+                          expected="exactly one transition reported: CLOSED→OPEN (one thread "
+                                   "makes it, under the lock, and announces it once)",
+                          observed=listener.describe(), timeline=story.timeline())
+    story.expect_rejected("the next call", why="the breaker is open")
+
+
+def racing_callers_half_open_once(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """Two callers arriving at the same moment after the timeout: one OPEN→HALF_OPEN
+    transition, reported once, and ``half_open_max_calls`` trials (1: one of them; 2: both),
+    even when the threads take turns one bytecode instruction at a time (lesson 6)."""
+    for allowed in (1, 2):
+        listener = Transitions()
+        story = Story(impl, kind, FakeClock(), Settings(
+            trips_after=1, recovery_timeout=30, trials=allowed, at_once=allowed,
+            options=(("on_state_change", listener),)),
+            f"it opens at t=0; at t=31 two callers arrive at the same moment, "
+            f"{allowed} trial place(s) (the threads take turns, one bytecode instruction "
+            f"each, inside your module)")
+        story.trip(1)
+        story.at(31)
+        counts = _race(story, fails=False)
+        story.scenario.expect(counts["admitted"] == allowed
+                              and counts["rejected"] == 2 - allowed,
+                              expected=f"{allowed} trial call(s) admitted"
+                                       + (", the other caller rejected" if allowed == 1 else ""),
+                              observed=f"{counts['admitted']} admitted, {counts['rejected']} "
+                                       f"rejected", timeline=story.timeline())
+        wanted = [(impl.State.CLOSED, impl.State.OPEN), (impl.State.OPEN, impl.State.HALF_OPEN),
+                  (impl.State.HALF_OPEN, impl.State.CLOSED)]
+        story.scenario.expect(listener.events == wanted,
+                              expected="CLOSED→OPEN, exactly one OPEN→HALF_OPEN, then "
+                                       f"HALF_OPEN→CLOSED ({allowed} trial success(es) close it)",
+                              observed=listener.describe(), timeline=story.timeline())
 
 
 def _race(story: Story, *, fails: bool) -> dict[str, int]:
