@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import pytest
 from harness import Scenario
-from harness.breaker_calls import FAILED, OK, REJECTED, outcome_of, outcomes_of
+from harness.breaker_calls import FAILED, OK, REJECTED, Answers, outcome_of, outcomes_of
 
 from fake_services import FakeNetwork, FakeService
 
@@ -503,7 +503,7 @@ def test_thresholds_other_than_fifty(impl, clock):
              (29, 100, "S" * 71 + "F" * 29, True), (57, 100, "S" * 43 + "F" * 57, True),
              (58, 100, "S" * 43 + "F" * 57 + "S", False)]
     for threshold, size, answers, opens in cases:
-        users = FakeService("users", clock).script(*pattern(answers), 200)
+        users = Answers("users", answers)
         breaker = impl.CircuitBreaker(failure_rate_threshold=threshold, window_size=size,
                                       minimum_calls=size, clock=clock)
         failures = answers[-size:].count("F")
@@ -512,7 +512,7 @@ def test_thresholds_other_than_fifty(impl, clock):
         scenario = Scenario(f"CircuitBreaker(failure_rate_threshold={threshold:g}, window_size="
                             f"{size}, minimum_calls={size}); the users service answers "
                             f"{shown_answers} ({'F = 503, S = 200' if len(answers) <= 12 else 'in that order'})")
-        results = outcomes_of(impl, breaker, fetcher(users), len(answers) + 1)
+        results = outcomes_of(impl, breaker, users, len(answers) + 1)
         if opens:
             scenario.expect(results[-1] == REJECTED and REJECTED not in results[:-1],
                             expected=f"{failures} failures of {size} = {failures * 100 / size:g}% "
@@ -656,9 +656,9 @@ def test_half_open_verdict_uses_the_threshold(impl, clock):
 
 def test_default_settings(impl, clock):
     """Defaults: threshold 50%, a window of 100 calls, minimum 100, 60 s open, 10 trials"""
-    users = FakeService("users", clock).script(*pattern("F" * 99 + "S"))
+    users = Answers("users", "F" * 99 + "S")
     breaker = impl.CircuitBreaker(clock=clock)
-    fetch = fetcher(users)
+    fetch = users
     scenario = Scenario("CircuitBreaker(clock=clock), the defaults; the users service fails 99 "
                         "calls, then answers 200")
     results = outcomes_of(impl, breaker, fetch, 101)
@@ -670,7 +670,7 @@ def test_default_settings(impl, clock):
     clock.advance(59.5)
     early = outcome_of(impl, breaker, fetch)
     clock.advance(1.0)
-    users.healthy()
+    users.then("S" * 10)
     trials = outcomes_of(impl, breaker, fetch, 10)
     state = breaker.state
     scenario = Scenario("the same breaker: a call 59.5 s after opening, then 10 calls at 60.5 s")
@@ -680,9 +680,9 @@ def test_default_settings(impl, clock):
                     observed=f"at 59.5 s: {early}; then {shown(trials)}; state {state}",
                     timeline=users.timeline())
 
-    orders = FakeService("orders", clock).script(*pattern("S" * 50 + "F" * 50))
+    orders = Answers("orders", "S" * 50 + "F" * 50)
     breaker = impl.CircuitBreaker(clock=clock)
-    results = outcomes_of(impl, breaker, fetcher(orders), 101)
+    results = outcomes_of(impl, breaker, orders, 101)
     scenario = Scenario("CircuitBreaker(clock=clock), the defaults; the orders service answers "
                         "50 x 200, then 50 x 503")
     scenario.expect(results == [OK] * 50 + [FAILED] * 50 + [REJECTED],

@@ -14,7 +14,7 @@ import tracemalloc
 from typing import Any, Callable
 
 from harness import Scenario, loader
-from harness.breaker_calls import FAILED, OK, REJECTED, outcome_of, outcomes_of
+from harness.breaker_calls import FAILED, OK, REJECTED, Answers, outcome_of, outcomes_of
 
 from fake_services import FakeClock, FakeNetwork, FakeService, error, ok, read_timeout
 
@@ -647,11 +647,11 @@ def test_half_open_verdict_waits_for_every_trial(impl, clock):
 
 def test_default_settings(impl, clock):
     """Defaults: 50% failures, 100 s in 100 buckets, minimum 100, slow over 60 s at 100%, 60 s open, 10 trials"""
-    users = FakeService("users", clock).down(503)
+    users = Answers("users", "F" * 101)
     breaker = impl.CircuitBreaker(clock=clock)
     scenario = Scenario("CircuitBreaker(clock=clock), the defaults; the users service answers "
                         "503, one call every 0.5 s")
-    results = spaced_calls(impl, breaker, fetcher(users), clock, 101, 0.5)
+    results = spaced_calls(impl, breaker, users, clock, 101, 0.5)
     scenario.expect(results == [FAILED] * 100 + [REJECTED],
                     expected="100 failed (no verdict before minimum_calls=100 calls in the last "
                              "100 s), then rejected",
@@ -659,10 +659,10 @@ def test_default_settings(impl, clock):
                              f"{results.index(REJECTED) + 1 if REJECTED in results else 'none'}",
                     timeline=users.timeline())
     clock.advance(59.0)  # it opened with the 100th call, half a second ago
-    early = outcome_of(impl, breaker, fetcher(users))
+    early = outcome_of(impl, breaker, users)
     clock.advance(1.0)
-    users.healthy()
-    trials = outcomes_of(impl, breaker, fetcher(users), 10)
+    users.then("S" * 10)
+    trials = outcomes_of(impl, breaker, users, 10)
     state = breaker.state
     scenario = Scenario("the same breaker: a call 59.5 s after opening, then 10 calls at 60.5 s")
     scenario.expect(early == REJECTED and trials == [OK] * 10 and state == impl.State.CLOSED,
