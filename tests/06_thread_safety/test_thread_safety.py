@@ -323,47 +323,6 @@ def test_listener_may_read_the_breaker(impl, clock):
 
 # -- the races ---------------------------------------------------------------------------------
 
-def test_no_lost_counts(impl):
-    """Failures recorded by many threads at once are all counted"""
-    threads, rounds = 4, 2
-    with Stage() as stage:
-        clock = stage.clock()
-        users = FakeService("users", clock.for_services()).always(refused())
-        gate = stage.gate()
-        users.before_reply(gate)
-        breaker = impl.CircuitBreaker(failure_threshold=1000, recovery_timeout=30, name="users",
-                                      clock=clock)
-        scenario = Scenario(f"{threads} callers fail at the same moment (connection refused), "
-                            f"{rounds} times over; failure_threshold 1000")
-        for round_number in range(1, rounds + 1):
-            gate.close()
-            crowd = Crowd(stage)
-            crowd.start_together({f"caller {number}": lambda: breaker.call(fetcher(users))
-                                  for number in range(1, threads + 1)})
-            gather(scenario, stage, crowd,
-                   lambda: gate.arrived == threads * round_number or bool(crowd.finished),
-                   f"all {threads} callers admitted (the breaker is closed)", users.timeline)
-            scenario.expect(not crowd.finished,
-                            expected=f"all {threads} callers admitted (the breaker is closed)",
-                            observed=crowd.describe(), timeline=users.timeline())
-            clock.meet(threads)  # each racer's next clock call waits for the others
-            gate.open()
-            finish(scenario, crowd, users.timeline)
-            clock.stop_meeting()
-            odd = [c for c in crowd.callers if not c.outcome.raised(requests.ConnectionError)]
-            scenario.expect(not odd, expected="each caller gets its own ConnectionError",
-                            observed="\n".join(str(c) for c in odd))
-        count = breaker.failure_count
-        total = threads * rounds
-        scenario.expect(count == total,
-                        expected=f"failure_count {total}: every failure counted",
-                        observed=f"failure_count {count}"
-                                 + (f": {total - count} failures lost (failures recorded at the "
-                                    f"same moment overwrote each other)"
-                                    if isinstance(count, int) and count < total else ""),
-                        timeline=users.timeline())
-
-
 def test_one_open_transition_when_failures_race(impl, clock):
     """Failures racing to trip the breaker open it once, and are reported once"""
     rechecks.racing_failures_open_once(impl, clock, KIND)

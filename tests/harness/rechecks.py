@@ -689,32 +689,30 @@ def racing_failures_open_once(impl: Any, clock: FakeClock, kind: Kind) -> None:
 
 
 def racing_callers_half_open_once(impl: Any, clock: FakeClock, kind: Kind) -> None:
-    """Two callers arriving at the same moment after the timeout: one OPEN→HALF_OPEN
-    transition, reported once, and ``half_open_max_calls`` trials (1: one of them; 2: both),
-    even when the threads take turns one bytecode instruction at a time (lesson 6)."""
-    for allowed in (1, 2):
-        listener = Transitions()
-        story = Story(impl, kind, FakeClock(), Settings(
-            trips_after=1, recovery_timeout=30, trials=allowed, at_once=allowed,
-            options=(("on_state_change", listener),)),
-            f"it opens at t=0; at t=31 two callers arrive at the same moment, "
-            f"{allowed} trial place(s) (the threads take turns, one bytecode instruction "
-            f"each, inside your module)")
-        story.trip(1)
-        story.at(31)
-        counts = _race(story, fails=False)
-        story.scenario.expect(counts["admitted"] == allowed
-                              and counts["rejected"] == 2 - allowed,
-                              expected=f"{allowed} trial call(s) admitted"
-                                       + (", the other caller rejected" if allowed == 1 else ""),
-                              observed=f"{counts['admitted']} admitted, {counts['rejected']} "
-                                       f"rejected", timeline=story.timeline())
-        wanted = [(impl.State.CLOSED, impl.State.OPEN), (impl.State.OPEN, impl.State.HALF_OPEN),
-                  (impl.State.HALF_OPEN, impl.State.CLOSED)]
-        story.scenario.expect(listener.events == wanted,
-                              expected="CLOSED→OPEN, exactly one OPEN→HALF_OPEN, then "
-                                       f"HALF_OPEN→CLOSED ({allowed} trial success(es) close it)",
-                              observed=listener.describe(), timeline=story.timeline())
+    """Two callers arriving at the same moment after the timeout, with two trial places: both
+    are trials, and there is one OPEN→HALF_OPEN transition, reported once, even when the
+    threads take turns one bytecode instruction at a time (lesson 6; with one place,
+    :func:`racing_trials_are_bounded` races them for it)."""
+    listener = Transitions()
+    story = Story(impl, kind, clock, Settings(trips_after=1, recovery_timeout=30, trials=2,
+                                              at_once=2,
+                                              options=(("on_state_change", listener),)),
+                  "it opens at t=0; at t=31 two callers arrive at the same moment for the 2 "
+                  "trial places (the threads take turns, one bytecode instruction each, "
+                  "inside your module)")
+    story.trip(1)
+    story.at(31)
+    counts = _race(story, fails=False)
+    story.scenario.expect(counts["admitted"] == 2,
+                          expected="both callers admitted as trials (2 places)",
+                          observed=f"{counts['admitted']} admitted, {counts['rejected']} "
+                                   f"rejected", timeline=story.timeline())
+    wanted = [(impl.State.CLOSED, impl.State.OPEN), (impl.State.OPEN, impl.State.HALF_OPEN),
+              (impl.State.HALF_OPEN, impl.State.CLOSED)]
+    story.scenario.expect(listener.events == wanted,
+                          expected="CLOSED→OPEN, exactly one OPEN→HALF_OPEN (one of the two "
+                                   "makes it), then HALF_OPEN→CLOSED (2 trial successes)",
+                          observed=listener.describe(), timeline=story.timeline())
 
 
 def _race(story: Story, *, fails: bool) -> dict[str, int]:
