@@ -16,6 +16,10 @@ class TooManyCalls(BaseException):
     """Stops an implementation that would call the service forever."""
 
 
+class ServiceHiccup(Exception):
+    """An error type the implementation cannot know about: any Exception is retried."""
+
+
 def fetcher(network: FakeNetwork, service: FakeService, limit: int = 50) -> Callable[[], Any]:
     """What a learner would retry: GET a user, raise on an HTTP error, return the JSON."""
     session = network.session()
@@ -91,8 +95,10 @@ def test_reraises_the_last_error_unchanged(impl, network):
             return fetch()
         except Exception as error:
             errors.append(error)
+            raised_args.append(error.args)
             raise
 
+    raised_args: list[tuple[Any, ...]] = []
     scenario = Scenario("the users service refuses the connection, then times out, then "
                         "answers 503; retry(fetch_user, attempts=3)")
     outcome = scenario.run(lambda: impl.retry(fetch_and_remember, attempts=3))
@@ -101,6 +107,9 @@ def test_reraises_the_last_error_unchanged(impl, network):
                     expected=f"the third call's own error raised: {type(last).__name__}"
                              if last else "three failed calls, then the last error raised",
                     observed=str(outcome), timeline=users.timeline())
+    scenario.expect(outcome.error.args == raised_args[-1],
+                    expected=f"that error unchanged: its args still {raised_args[-1]!r}",
+                    observed=f"its args became {outcome.error.args!r}")
 
 
 def test_rejects_fewer_than_one_attempt(impl, network):
@@ -159,7 +168,8 @@ def test_keyboard_interrupt_is_not_retried(impl):
 def test_any_exception_is_a_failure_to_retry(impl):
     """Retries any Exception, not only network errors: this lesson does not judge errors yet"""
     for error in (ValueError("bad JSON"), KeyError("id"), RuntimeError("flaky"),
-                  OSError("disk busy")):
+                  OSError("disk busy"), StopIteration("no more pages"),
+                  ServiceHiccup("a custom Exception subclass")):
         calls: list[int] = []
 
         def flaky(error: Exception = error, calls: list[int] = calls) -> str:
