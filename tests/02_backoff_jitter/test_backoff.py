@@ -12,13 +12,14 @@ import os
 import random
 import time
 from contextlib import contextmanager
+from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Iterable, Iterator
 
 import requests
 
 from fake_services import (FakeClock, FakeNetwork, FakeService, connect_timeout, error,
                            malformed_json, read_timeout, refused, reset)
-from fake_services.replies import as_reply
+from fake_services.replies import Reply, as_reply
 from harness import Outcome, Scenario
 from harness.guards import RealSleepError
 
@@ -167,6 +168,20 @@ def test_classifies_permanent_failures(impl, clock):
               ("KeyError('name')", KeyError("name")),
               ("RuntimeError('bug')", RuntimeError("bug")),
               ("the value {'id': 42}", {"id": 42})]
+    # Other errors of requests: a request that is wrong, not a service that is down.
+    cases += [(f"requests.{type(exc).__name__} (a RequestException, but neither a "
+               f"ConnectionError nor a Timeout)", exc)
+              for exc in (requests.TooManyRedirects("Exceeded 30 redirects."),
+                          requests.exceptions.MissingSchema("No scheme supplied"),
+                          requests.exceptions.InvalidURL("Invalid URL"),
+                          requests.exceptions.InvalidHeader("Invalid header value"))]
+    # Python's own socket errors are not requests' (requests wraps what it meets).
+    cases += [(f"Python's built-in {type(exc).__name__} (not requests.{name})", exc)
+              for exc, name in ((ConnectionRefusedError(111, "Connection refused"),
+                                 "ConnectionError"),
+                                (ConnectionResetError(104, "Connection reset by peer"),
+                                 "ConnectionError"),
+                                (TimeoutError("timed out"), "Timeout"))]
     scenario = Scenario("is_transient(outcome) for outcomes that trying again cannot fix")
     wrong = [f"{label}: {verdict}" for label, outcome in cases
              if (verdict := judge(impl, outcome)) != "not transient"]
@@ -357,6 +372,27 @@ def test_honours_retry_after_in_seconds(impl, clock, network):
                     observed=f"{outcome}; {users.call_count} calls", timeline=users.timeline())
 
 
+def test_retry_after_header_name_is_case_insensitive(impl):
+    """Finds Retry-After whatever the case of its name: `retry-after: 3` is the same header"""
+    for name in ("retry-after", "RETRY-AFTER"):
+        for returned_as_is in (False, True):
+            clock = FakeClock()
+            users = FakeService("users", clock).script(
+                Reply(429, json={"error": 429}, headers={name: "3"}), 200)
+            returned: list[requests.Response] = []
+            func = response_getter(users, returned) if returned_as_is else fetcher(users)
+            how = "get_user returns the Response" if returned_as_is else "fetch_user raises"
+            scenario = Scenario(f"{how}; the users service answers 429 with the header "
+                                f"'{name}: 3' (HTTP field names are case-insensitive), then "
+                                f"200; retry(..., attempts=3, base_delay=1, max_delay=10)")
+            outcome = run_retry(impl, scenario, clock, func, attempts=3, base_delay=1.0,
+                                max_delay=10.0)
+            scenario.expect(outcome.returned and same_waits(clock.sleeps, [3.0]),
+                            expected="one wait of 3 s, as the server asked, then the 200",
+                            observed=f"{outcome}; waits {shown(clock.sleeps)}",
+                            timeline=users.timeline())
+
+
 def test_honours_retry_after_as_an_http_date(impl):
     """Honours Retry-After as an HTTP-date, read against the injected wall clock"""
     for status, ahead in ((503, 4), (429, 25)):
@@ -373,6 +409,21 @@ def test_honours_retry_after_as_an_http_date(impl):
                         expected=f"one wait of {ahead} s, until that date",
                         observed=f"waits {shown(clock.sleeps)}", timeline=users.timeline())
         scenario.expect(outcome.returned, expected="the user returned", observed=str(outcome))
+
+    clock = FakeClock()
+    clock.advance(0.25)  # the wall clock is a quarter of a second past a whole second
+    date = clock.http_date(4)  # an HTTP-date has whole seconds: 3.75 s from now
+    ahead = parsedate_to_datetime(date).timestamp() - clock.wall()
+    users = FakeService("users", clock).script(error(503, retry_after=date), 200)
+    scenario = Scenario(f"the users service answers 503 with Retry-After: {date}, and the wall "
+                        f"clock says {ahead:g} s before that date (it is a quarter of a second "
+                        f"past a whole second), then 200; retry(fetch_user, attempts=3)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3)
+    scenario.expect(outcome.returned and same_waits(clock.sleeps, [ahead]),
+                    expected=f"one wait of {ahead:g} s: from the wall clock to that date, "
+                             f"exactly (not rounded to whole seconds)",
+                    observed=f"{outcome}; waits {shown(clock.sleeps)}",
+                    timeline=users.timeline())
 
     clock = FakeClock()
     users = FakeService("users", clock).script(error(503, retry_after=clock.http_date(-30)), 200)
@@ -473,6 +524,24 @@ def test_retry_after_counts_only_on_429_and_503(impl):
                                      f"on a {status}",
                             observed=f"{outcome}; {users.call_count} calls, "
                                      f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+    for status in (413, 400, 301):
+        clock = FakeClock()
+        users = FakeService("users", clock).script(error(status, retry_after=5), 200)
+        returned = []
+        scenario = Scenario(f"should_retry says yes to every answer but a 200; get_user "
+                            f"returns the Response; the users service answers {status} with "
+                            f"Retry-After: 5, then 200; random() says 0.5; retry(get_user, "
+                            f"attempts=3, base_delay=1, max_delay=10, should_retry=...)")
+        outcome = run_retry(impl, scenario, clock, response_getter(users, returned),
+                            attempts=3, base_delay=1.0, max_delay=10.0,
+                            should_retry=lambda outcome: outcome.status_code != 200)
+        scenario.expect(outcome.returned and users.call_count == 2
+                        and same_waits(clock.sleeps, [0.5]),
+                        expected=f"one full-jitter wait of 0.5, then the 200: this retry reads "
+                                 f"Retry-After on 429 and 503 only (urllib3 reads it on 413 "
+                                 f"too), so a {status}'s is not read",
+                        observed=f"{outcome}; {users.call_count} calls, "
+                                 f"waits {shown(clock.sleeps)}", timeline=users.timeline())
 
 
 def test_backoff_counts_every_retry(impl, clock):
@@ -520,7 +589,7 @@ def test_unreadable_retry_after_falls_back_to_backoff(impl):
                 ("an asctime date (no zone), 6 s ahead",
                  lambda clock: time.asctime(time.gmtime(clock.wall() + 6)), 6.0,
                  "the asctime form of an HTTP-date is GMT too")]
-    unreadable = ["soon", "1.5", "-3", "7s", ""]
+    unreadable = ["soon", "1.5", "-3", "+7", "7s", "\u00b2", ""]
     cases = [(label, value, [wait], f"one wait of {wait:g} s ({why})")
              for label, value, wait, why in readable]
     cases += [(f"Retry-After: {text!r}", lambda clock, text=text: text, [0.5],
