@@ -14,8 +14,12 @@ the turn to the other thread: the threads take turns, one step each.
 A correct budget holds a lock around each update. When one thread holds it, the other blocks
 inside the call that acquires it and cannot take its turn; the holder notices that the other
 thread has not come back from a call within ``stall_timeout`` and runs on alone until the
-other thread moves again. That costs one short wait per contended update, and only for code
-that locks.
+other thread moves again. After each call it makes meanwhile (one of them releases the lock)
+it waits up to ``stall_timeout`` for the other to come back; the one that was blocked then
+runs alone until it has taken as many steps as the holder, and the turns resume. So a lock
+taken and released *before* an unlocked update (a counter kept under the lock, the tokens
+updated after it) does not put the threads out of step: they still reach that update side by
+side. That costs a few short waits per contended update, and only for code that locks.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class Lockstep:
         self._stalled: set[int] = set()
         self._started: set[int] = set()
         self._may_block: dict[int, bool] = {}
+        self._steps = [0, 0]  # the instructions (or lines) each thread has run
         self.stalls = 0
 
     def run(self, first: Callable[[], Any], second: Callable[[], Any],
@@ -101,12 +106,23 @@ class Lockstep:
         """Before each instruction (or line): pass the turn to the other thread, wait for it."""
         other = 1 - me
         with self._cond:
+            if other in self._stalled and self._may_block.get(me):
+                # What this thread just ran may have released the lock the other one waits
+                # for: let the other come back first, so the two resume in step right after
+                # the release (instead of this thread running on alone, GIL in hand, through
+                # whatever it does next outside the lock).
+                self._cond.wait_for(lambda: not self._still_stalled(other),
+                                    self._stall_timeout)
             self._stalled.discard(me)
             # What this thread runs once it has the turn: may it block (on a lock)? A line
             # may hold any call, so in line steps the answer is always yes.
             self._may_block[me] = self._by_line or _opname(frame) in _MAY_BLOCK
             self._cond.notify_all()  # a waiting thread re-reads how patient to be
-            if me in self._started and self._active(other):
+            # Hand the turn over, unless this thread is behind: after the other one ran alone
+            # (while this one was blocked on a lock), this one first catches up, step for
+            # step, so that the two run the code that follows the lock side by side.
+            if (me in self._started and self._active(other)
+                    and self._steps[other] <= self._steps[me]):
                 self._turn = other
                 self._cond.notify_all()
             self._started.add(me)
@@ -116,9 +132,14 @@ class Lockstep:
                     self._stalled.add(other)  # blocked (on a lock we cannot see): run alone
                     self.stalls += 1
             self._turn = me
+            self._steps[me] += 1
 
     def _active(self, thread: int) -> bool:
         return thread in self._running and thread not in self._stalled
+
+    def _still_stalled(self, thread: int) -> bool:
+        """Whether ``thread`` is still running and not back from the call it blocked in."""
+        return thread in self._running and thread in self._stalled
 
 
 def _opname(frame: FrameType) -> str:
