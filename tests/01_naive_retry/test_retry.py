@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Callable
 
 import requests
@@ -133,7 +134,9 @@ def test_rejects_fewer_than_one_attempt(impl, network):
 def test_keyboard_interrupt_is_not_retried(impl):
     """Lets KeyboardInterrupt and SystemExit through at once: they are not failures to retry"""
     for kind, why in ((KeyboardInterrupt, "the user pressed Ctrl-C"),
-                      (SystemExit, "the program is asked to exit")):
+                      (SystemExit, "the program is asked to exit"),
+                      (asyncio.CancelledError, "the task running it was cancelled; like "
+                                               "Ctrl-C, not an Exception")):
         for failures_first in (0, 1):
             calls: list[int] = []
 

@@ -7,6 +7,7 @@ an injected ``wall_clock`` (the fake clock's wall time), so every expected wait 
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import os
 import random
@@ -805,7 +806,7 @@ def test_should_retry_decides_what_is_retried(impl):
 
 def test_ctrl_c_is_never_retried(impl):
     """Lets KeyboardInterrupt and SystemExit through at once: no retry, no wait"""
-    for kind in (KeyboardInterrupt, SystemExit):
+    for kind in (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
         clock = FakeClock()
         users = FakeService("users", clock).script(503)
         fetch = fetcher(users)
