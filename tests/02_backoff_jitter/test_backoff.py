@@ -136,6 +136,8 @@ def test_classifies_transient_failures(impl, clock):
                          ("connect timeout", connect_timeout())]:
         exc = raised_by(users, reply)
         cases.append((f"{label} ({type(exc).__name__})", exc))
+    cases.append(("requests.Timeout('timed out') itself (the base class of ReadTimeout and "
+                  "ConnectTimeout)", requests.Timeout("timed out")))
     for status in (500, 501, 502, 503, 504, 505, 507, 511, 599, 429):
         response = users.script(status).get(USER, timeout=2)
         cases.append((f"a returned {status} Response", response))
@@ -561,6 +563,16 @@ def test_backoff_counts_every_retry(impl, clock):
                     timeline=users.timeline())
 
 
+def rfc850_date(epoch: float) -> str:
+    """The obsolete RFC 850 form of an HTTP-date: ``Tuesday, 14-Nov-23 22:13:24 GMT``."""
+    t = time.gmtime(epoch)
+    day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[t.tm_wday]
+    month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+             "Dec")[t.tm_mon - 1]
+    return (f"{day}, {t.tm_mday:02d}-{month}-{t.tm_year % 100:02d} "
+            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT")
+
+
 @contextmanager
 def local_time(zone: str) -> Iterator[None]:
     """Run with the process's local time zone set to ``zone`` (a POSIX TZ string)."""
@@ -589,7 +601,9 @@ def test_unreadable_retry_after_falls_back_to_backoff(impl):
                  "an HTTP-date is GMT, zone or not"),
                 ("an asctime date (no zone), 6 s ahead",
                  lambda clock: time.asctime(time.gmtime(clock.wall() + 6)), 6.0,
-                 "the asctime form of an HTTP-date is GMT too")]
+                 "the asctime form of an HTTP-date is GMT too"),
+                ("an RFC 850 date, 5 s ahead", lambda clock: rfc850_date(clock.wall() + 5), 5.0,
+                 "RFC 9110 asks a recipient to accept all three forms of HTTP-date")]
     unreadable = ["soon", "1.5", "-3", "+7", "7s", "\u00b2", ""]
     cases = [(label, value, [wait], f"one wait of {wait:g} s ({why})")
              for label, value, wait, why in readable]
