@@ -195,7 +195,8 @@ def test_returns_any_value_as_is(impl):
     """Returns what the first successful call returned, as is: None, 0 and [] are answers too"""
     empty: list[Any] = []
     for value, shown in ((None, "None"), (0, "0"), (False, "False"), ("", "''"),
-                         (empty, "an empty list")):
+                         (empty, "an empty list"),
+                         (ValueError("a value"), "an exception object (returned, not raised)")):
         calls: list[int] = []
 
         def answer(value: Any = value, calls: list[int] = calls) -> Any:

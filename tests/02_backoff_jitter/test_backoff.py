@@ -289,6 +289,18 @@ def test_waits_follow_full_jitter(impl, clock):
                     observed=f"waits {shown(clock.sleeps)}; {outcome}",
                     timeline=users.timeline())
 
+    clock = FakeClock()
+    users = FakeService("users", clock).down(503)
+    scenario = Scenario("the users service answers 503 to everything; random() says 0.0, then "
+                        "0.5; retry(fetch_user, attempts=3, base_delay=1, max_delay=100)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, base_delay=1.0,
+                        max_delay=100.0, random=sequence(0.0, 0.5))
+    scenario.expect(same_waits(clock.sleeps, [0.0, 1.0]) or same_waits(clock.sleeps, [1.0]),
+                    expected="waits [0, 1] (a draw of 0 is a wait of 0, or none; then 0.5 × "
+                             "1 × 2**1)",
+                    observed=f"waits {shown(clock.sleeps)}; {outcome}",
+                    timeline=users.timeline())
+
 
 def test_waits_are_capped_by_max_delay(impl, clock):
     """Never waits longer than max_delay, jitter included"""
@@ -662,6 +674,22 @@ def test_returned_responses_are_judged_too(impl, clock):
                     and outcome.value is returned[0],
                     expected="1 call, and the 404 Response returned as is",
                     observed=f"{users.call_count} calls; {outcome}", timeline=users.timeline())
+
+    clock = FakeClock()
+    calls: list[int] = []
+
+    def report() -> ValueError:
+        calls.append(1)
+        return made  # returned, not raised: a value like any other
+
+    made = ValueError("a parse report, returned as a value")
+    scenario = Scenario("the function returns (does not raise) a ValueError object; "
+                        "retry(func, attempts=3)")
+    outcome = run_retry(impl, scenario, clock, report, attempts=3)
+    scenario.expect(outcome.returned and outcome.value is made and len(calls) == 1,
+                    expected="that ValueError object returned as is after 1 call: an outcome "
+                             "that was returned is returned, never raised",
+                    observed=f"{outcome} after {len(calls)} calls")
 
     clock = FakeClock()
     users = FakeService("users", clock).script(error(429, retry_after=2), 200)
