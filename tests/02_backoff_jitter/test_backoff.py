@@ -79,6 +79,18 @@ def sequence(*values: float) -> Callable[[], float]:
     return next_value
 
 
+class CountedDraws:
+    """A random source that says ``value`` every time and counts how often it was asked."""
+
+    def __init__(self, value: float = 0.5) -> None:
+        self.value = value
+        self.draws = 0
+
+    def __call__(self) -> float:
+        self.draws += 1
+        return self.value
+
+
 def run_retry(impl: Any, scenario: Scenario, clock: FakeClock, func: Callable[[], Any],
               **settings: Any) -> Outcome:
     """``impl.retry(func, ...)`` with the fake clock's sleep and wall time unless overridden."""
@@ -386,11 +398,16 @@ def test_honours_retry_after_in_seconds(impl, clock, network):
     scenario = Scenario("the users service answers 429 with Retry-After: 3, then 503 with "
                         "Retry-After: 7, then 200; retry(fetch_user, attempts=3, "
                         "base_delay=0.1, max_delay=10)")
+    draws = CountedDraws()
     outcome = run_retry(impl, scenario, clock, fetcher(users, network=network), attempts=3,
-                        base_delay=0.1, max_delay=10.0)
+                        base_delay=0.1, max_delay=10.0, random=draws)
     scenario.expect(same_waits(clock.sleeps, [3.0, 7.0]),
                     expected="waits [3, 7]: what the server asked for",
                     observed=f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+    scenario.expect(draws.draws == 0,
+                    expected="random() never called: it is drawn once per full-jitter wait, and "
+                             "there was none",
+                    observed=f"random() called {draws.draws} times")
     scenario.expect(outcome.returned and users.call_count == 3,
                     expected="the user returned after 3 calls",
                     observed=f"{outcome}; {users.call_count} calls", timeline=users.timeline())
@@ -473,12 +490,14 @@ def test_stops_when_retry_after_exceeds_max_delay(impl):
         scenario = Scenario(f"the users service answers {status} with Retry-After: {label}, "
                             f"then would answer 200; retry(fetch_user, attempts=3, "
                             f"max_delay=10)")
-        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, max_delay=10.0)
-        scenario.expect(users.call_count == 1 and not clock.sleeps,
-                        expected="1 call and no wait: the server asks for more than we may "
-                                 "wait, so give up now",
-                        observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}",
-                        timeline=users.timeline())
+        draws = CountedDraws()
+        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, max_delay=10.0,
+                            random=draws)
+        scenario.expect(users.call_count == 1 and not clock.sleeps and draws.draws == 0,
+                        expected="1 call, no wait and no random() draw: the server asks for "
+                                 "more than we may wait, so give up now",
+                        observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}, "
+                                 f"{draws.draws} draws", timeline=users.timeline())
         scenario.expect(outcome.raised(requests.HTTPError),
                         expected=f"the {status} raised to the caller", observed=str(outcome))
 
@@ -572,14 +591,14 @@ def test_backoff_counts_every_retry(impl, clock):
     """Counts k over every retry: a wait taken from Retry-After still moves the backoff on"""
     users = FakeService("users", clock).script(error(503, retry_after=3), 503, 503, 200)
     scenario = Scenario("the users service answers 503 with Retry-After: 3, then 503 twice "
-                        "without it, then 200; random() says 0.5; retry(fetch_user, "
-                        "attempts=4, base_delay=1, max_delay=100)")
+                        "without it, then 200; random() says 0.5, then 0.25, then 0.75; "
+                        "retry(fetch_user, attempts=4, base_delay=1, max_delay=100)")
     outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=4, base_delay=1.0,
-                        max_delay=100.0)
-    expected = [3.0, 1.0, 2.0]
+                        max_delay=100.0, random=sequence(0.5, 0.25, 0.75))
+    expected = [3.0, 1.0, 1.0]
     scenario.expect(outcome.returned and same_waits(clock.sleeps, expected),
-                    expected=f"waits {shown(expected)}: 3 s as asked before retry 1, then "
-                             f"0.5 × 1 × 2**1 and 0.5 × 1 × 2**2 before retries 2 and 3",
+                    expected=f"waits {shown(expected)}: 3 s as asked before retry 1 (no draw), "
+                             f"then 0.5 × 1 × 2**1 and 0.25 × 1 × 2**2 before retries 2 and 3",
                     observed=f"waits {shown(clock.sleeps)}; {outcome}",
                     timeline=users.timeline())
 

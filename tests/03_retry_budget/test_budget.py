@@ -312,12 +312,21 @@ def test_retry_stops_when_the_budget_says_no(impl, clock):
     scenario = Scenario("a shared RetryBudget(max_tokens=10) that has seen 4 failures (6 "
                         "tokens); the users service answers 503 to everything; "
                         "retry(fetch_user, attempts=3, budget=budget)")
-    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget)
-    scenario.expect(users.call_count == 1 and not clock.sleeps,
-                    expected="1 call and no wait: that failure leaves 5 tokens, not above 5, "
-                             "so no retry",
+    draws: list[float] = []
+
+    def counted_random() -> float:
+        draws.append(0.5)
+        return 0.5
+
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget,
+                        random=counted_random)
+    scenario.expect(users.call_count == 1 and not clock.sleeps and not draws,
+                    expected="1 call, no wait and no random() draw (there is no full-jitter "
+                             "wait to draw for): that failure leaves 5 tokens, not above 5, so "
+                             "no retry",
                     observed=f"{users.call_count} calls, {len(clock.sleeps)} waits, "
-                             f"tokens == {tokens_of(budget):g}", timeline=users.timeline())
+                             f"{len(draws)} draws, tokens == {tokens_of(budget):g}",
+                    timeline=users.timeline())
     scenario.expect(outcome.raised(requests.HTTPError),
                     expected="the 503 raised to the caller", observed=str(outcome))
     for status in (503, 429):
