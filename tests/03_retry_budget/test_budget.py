@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import requests
 
-from fake_services import FakeClock, FakeService, error
+from fake_services import FakeClock, FakeService, error, read_timeout, refused
 from harness import Outcome, Scenario, loader
 
 USER = "/users/42"
@@ -303,6 +303,17 @@ def test_retry_reports_every_attempt_to_the_budget(impl, clock):
                         expected=f"{calls} calls, then tokens == {tokens:g}",
                         observed=f"{made} calls, tokens == {tokens_of(budget):g}; {outcome}",
                         timeline=users.timeline())
+    budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
+    users = FakeService("orders", clock).script(refused(), read_timeout(), 200)
+    scenario = Scenario("a new RetryBudget(max_tokens=10, token_ratio=0.1); the orders service "
+                        "refuses the connection, then times out, then answers 200; "
+                        "retry(fetch_order, attempts=3, budget=budget)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget)
+    scenario.expect(users.call_count == 3 and close(tokens_of(budget), 8.1),
+                    expected="3 calls, then tokens == 8.1: a refused connection and a timeout "
+                             "are transient failures too, 1 token each",
+                    observed=f"{users.call_count} calls, tokens == {tokens_of(budget):g}; "
+                             f"{outcome}", timeline=users.timeline())
 
 
 def test_retry_stops_when_the_budget_says_no(impl, clock):
