@@ -512,6 +512,55 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
     run(boundary, at_the_threshold, impl)
 
 
+def test_failure_rate_shows_the_tripping_window_while_open(impl, clock):
+    """failure_rate: None below minimum_calls; in OPEN and HALF_OPEN, the window that tripped it"""
+    scenario = Scenario("threshold 50%, window_size 6, minimum_calls 4, half_open_max_calls 2; "
+                        "the users service answers 200, 503, 200, 503; 30 s later the first "
+                        "trial fails (503) while the second is held inside the service")
+
+    async def main() -> None:
+        users = users_service(clock)
+        users.service.script(*pattern("SFSF"))
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=6, minimum_calls=4,
+                                      recovery_timeout=30, half_open_max_calls=2, name="users",
+                                      clock=clock)
+        first = await calls(impl, breaker, fetching(users), 3, log)
+        below = breaker.failure_rate
+        fourth = await calls(impl, breaker, fetching(users), 1, log, first=4)
+        tripped = breaker.failure_rate
+        rejected = await attempt(impl, breaker.call(fetching(users).func), log, "call 5")
+        scenario.expect(first == [OK, FAILED, OK] and below is None and fourth == [FAILED]
+                        and rejected.raised(impl.CircuitOpenError) and same(tripped, 50.0),
+                        expected="3 calls (fewer than minimum_calls 4): failure_rate None; the "
+                                 "4th fails, 2 of 4 = 50% opens it although the window of 6 is "
+                                 "not full; failure_rate then reads 50.0 (the window that "
+                                 "tripped it); call 5 rejected",
+                        observed=f"{shown(first + fourth)}; failure_rate {rate_text(below)} "
+                                 f"after 3, {rate_text(tripped)} after 4; call 5 "
+                                 f"{describe(impl, rejected)}", timeline=log.timeline())
+        clock.advance(30)
+        held = Gate(numbers={6})
+        users.before_reply(held)
+        users.service.script(503, 200)
+        tasks = Tasks(impl, log)
+        await attempt(impl, breaker.call(fetching(users).func), log, "trial 1")
+        second = await tasks.probe("trial 2", lambda: breaker.call(fetching(users).func))
+        during = breaker.failure_rate
+        scenario.expect(second is None and held.arrived == 1 and same(during, 50.0),
+                        expected="half-open, trial 1 failed and trial 2 held in the service: "
+                                 "failure_rate still 50.0 (the window that tripped the breaker; "
+                                 "trial outcomes are judged apart and never enter it)",
+                        observed=f"trial 2 {'held' if second is None else describe(impl, second)}"
+                                 f"; failure_rate {rate_text(during)}", timeline=log.timeline())
+        held.open()
+        await settle()
+        tasks.reraise_unwritten()
+        await tasks.finish()
+
+    run(scenario, main, impl)
+
+
 
 # -- settings -------------------------------------------------------------------------------
 
@@ -534,8 +583,10 @@ def test_rejects_impossible_settings(impl, clock):
 
     run(scenario, edge_values, impl)
 
-    for settings in ({"call_timeout": 0}, {"call_timeout": 2.5}, {"recovery_timeout": 0},
-                     {"failure_rate_threshold": 0.5}):
+    for settings in ({"call_timeout": 0}, {"call_timeout": 2.5}, {"call_timeout": None},
+                     {"recovery_timeout": 0}, {"recovery_timeout": 0.25},
+                     {"failure_rate_threshold": 0.5}, {"failure_rate_threshold": 100},
+                     {"window_size": 5, "minimum_calls": 100}):
         text = ", ".join(f"{key}={value!r}" for key, value in settings.items())
         check = Scenario(f"CircuitBreaker({text})")
         outcome = check.run(lambda: impl.CircuitBreaker(clock=clock, **settings))
@@ -543,8 +594,12 @@ def test_rejects_impossible_settings(impl, clock):
                      observed=str(outcome))
     for settings in ({"failure_rate_threshold": 0}, {"failure_rate_threshold": 101},
                      {"failure_rate_threshold": "50"},
-                     {"window_size": 0}, {"minimum_calls": 0}, {"half_open_max_calls": 0},
-                     {"recovery_timeout": -1}, {"call_timeout": -1}):
+                     {"failure_rate_threshold": True}, {"window_size": 0},
+                     {"window_size": 10.0}, {"minimum_calls": 0}, {"minimum_calls": 2.5},
+                     {"half_open_max_calls": 0}, {"half_open_max_calls": True},
+                     {"recovery_timeout": -1}, {"recovery_timeout": "30"},
+                     {"recovery_timeout": None}, {"call_timeout": -1}, {"call_timeout": "2"},
+                     {"call_timeout": False}):
         text = ", ".join(f"{key}={value!r}" for key, value in settings.items())
         check = Scenario(f"CircuitBreaker({text})")
         outcome = check.run(lambda: impl.CircuitBreaker(clock=clock, **settings))
