@@ -73,6 +73,37 @@ def test_call_passes_arguments_and_results_through(impl, clock):
 
     run(scenario, main, impl)
 
+    unbound = Scenario("half_open_max_calls 1, the breaker is half-open: `await breaker.call("
+                       "get_user)` where get_user(user_id) needs an argument, so calling it "
+                       "raises TypeError; then another call")
+
+    async def wrong_arguments() -> None:
+        users = users_service(clock)
+        log = Log(clock, users)
+        breaker = open_breaker(impl, clock, half_open_max_calls=1)
+        await trip(impl, breaker, users, log)
+        clock.advance(30)
+
+        async def get_user(user_id: int) -> object:
+            return await users.fetch_json(f"/users/{user_id}")
+
+        outcome = await attempt(impl, breaker.call(get_user), log, "get_user()")
+        unbound.expect(outcome.raised(TypeError),
+                       expected="the TypeError of calling get_user without its argument "
+                                "reaches the caller",
+                       observed=describe(impl, outcome), timeline=log.timeline())
+        after = await attempt(impl, breaker.call(fetching(users).func), log, "next caller")
+        unbound.expect(after.returned,
+                       expected="the next call goes through: the call that could not start "
+                                "still ended exactly once (its TypeError is an outcome, a "
+                                "success by default, and a success closes the breaker)",
+                       observed=describe(impl, after)
+                                + (": the failed start kept the one half-open permit"
+                                   if after.raised(impl.CircuitOpenError) else ""),
+                       timeline=log.timeline())
+
+    run(unbound, wrong_arguments, impl)
+
 
 def test_a_coroutine_object_is_refused_and_closed(impl, clock):
     """breaker.call(fetch()) -- a coroutine object, not a function -- raises TypeError and closes it"""
@@ -384,6 +415,37 @@ def test_async_with_guards_a_block(impl, clock):
                               f"{describe(impl, after[1])}", timeline=log.timeline())
 
     run(apart, each_block_its_own_outcome, impl)
+
+    same_breaker = Scenario("threshold 100%, window_size 2, minimum_calls 2: `async with "
+                            "breaker: async with breaker:` (one breaker, two nested blocks) "
+                            "around a call to the users service, which fails (503)")
+
+    async def one_breaker_nested() -> None:
+        users = users_service(clock)
+        users.service.script(503)
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_size=2,
+                                      minimum_calls=2, recovery_timeout=30, clock=clock)
+        try:
+            async with breaker:
+                async with breaker:
+                    await users.fetch_json(USER)
+            raised: object = "nothing"
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            raised = error
+        log.note(f"nested blocks: raised {raised!r}")
+        status = getattr(getattr(raised, "response", None), "status_code", None)
+        after = await attempt(impl, breaker.call(fetching(users).func), log, "next call")
+        same_breaker.expect(status == 503 and after.raised(impl.CircuitOpenError),
+                            expected="the 503's HTTPError leaves both blocks unchanged, and "
+                                     "each block is one call: 2 failures of 2 open the "
+                                     "breaker, the next call is rejected",
+                            observed=f"the blocks raised {raised!r}; next call "
+                                     f"{describe(impl, after)}", timeline=log.timeline())
+
+    run(same_breaker, one_breaker_nested, impl)
 
     for story, raised_in_block, settings, failed in (
             ("a read timeout, with exclude=(requests.Timeout,)",
