@@ -56,12 +56,12 @@ def test_opens_when_the_failure_rate_reaches_the_threshold(impl, clock):
         scenario.expect(rate is None,
                         expected="failure_rate None after 9 calls (fewer than minimum_calls)",
                         observed=f"failure_rate {rate_text(rate)}")
-        tripping = await attempt(impl, breaker.call(get_user.func), log, "call 10")
+        tripping = await attempt(impl, lambda: breaker.call(get_user.func), log, "call 10")
         scenario.expect(tripping.error is not None and tripping.error is get_user.last_raised,
                         expected="the 10th call (5 of 10 = 50%: it opens) raises its own "
                                  "HTTPError 503, not CircuitOpenError",
                         observed=describe(impl, tripping), timeline=log.timeline())
-        after = await attempt(impl, breaker.call(get_user.func), log, "call 11")
+        after = await attempt(impl, lambda: breaker.call(get_user.func), log, "call 11")
         scenario.expect(after.raised(impl.CircuitOpenError) and users.call_count == 10
                         and get_user.invocations == 10,
                         expected="the 11th call rejected with CircuitOpenError without running "
@@ -201,11 +201,11 @@ def test_what_counts_as_a_failure(impl, clock):
             log = Log(clock, users)
             breaker = open_breaker(impl, clock)
             protected = raising(error, users) if error is not None else fetching(users)
-            first = await attempt(impl, breaker.call(protected.func), log, "call 1")
+            first = await attempt(impl, lambda: breaker.call(protected.func), log, "call 1")
             scenario.expect(first.error is not None and first.error is protected.last_raised,
                             expected="the caller gets that very exception",
                             observed=describe(impl, first), timeline=log.timeline())
-            second = await attempt(impl, breaker.call(fetching(users).func), log, "call 2")
+            second = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 2")
             scenario.expect(second.raised(impl.CircuitOpenError),
                             expected="it counted as a failure (1 of 1): the next call rejected",
                             observed=describe(impl, second), timeline=log.timeline())
@@ -221,12 +221,12 @@ def test_what_counts_as_a_failure(impl, clock):
             users.service.script(status)
             log = Log(clock, users)
             breaker = open_breaker(impl, clock)
-            first = await attempt(impl, breaker.call(getting(users).func), log, "call 1")
+            first = await attempt(impl, lambda: breaker.call(getting(users).func), log, "call 1")
             returned.expect(first.returned
                             and getattr(first.value, "status_code", None) == status,
                             expected=f"the caller receives the {status} response",
                             observed=describe(impl, first), timeline=log.timeline())
-            second = await attempt(impl, breaker.call(getting(users).func), log, "call 2")
+            second = await attempt(impl, lambda: breaker.call(getting(users).func), log, "call 2")
             failure = status >= 500
             returned.expect(second.raised(impl.CircuitOpenError) == failure,
                             expected=f"the returned {status} counted as a failure: the next call "
@@ -260,14 +260,14 @@ def test_what_counts_as_a_failure(impl, clock):
                                           minimum_calls=2, recovery_timeout=30, clock=clock,
                                           **settings)
             protected = raising(error, users) if error is not None else fetching(users)
-            first = await attempt(impl, breaker.call(protected.func), log, "call 1")
+            first = await attempt(impl, lambda: breaker.call(protected.func), log, "call 1")
             scenario.expect(first.error is not None and first.error is protected.last_raised,
                             expected="the caller gets that very exception, unchanged",
                             observed=describe(impl, first), timeline=log.timeline())
             failing = raising(KeyError("plan")) if then == "a KeyError" else fetching(users)
-            await attempt(impl, breaker.call(failing.func), log, "call 2")
+            await attempt(impl, lambda: breaker.call(failing.func), log, "call 2")
             rate = breaker.failure_rate
-            third = await attempt(impl, breaker.call(fetching(users).func), log, "call 3")
+            third = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 3")
             scenario.expect(same(rate, 50.0) and not third.raised(impl.CircuitOpenError),
                             expected="the first call counted as a success: failure_rate 50.0 "
                                      "after two calls (1 of 2), still closed",
@@ -286,8 +286,8 @@ def test_what_counts_as_a_failure(impl, clock):
             return "degraded"
 
         log = Log(clock)
-        first = await attempt(impl, breaker.call(degraded), log, "call 1")
-        second = await attempt(impl, breaker.call(degraded), log, "call 2")
+        first = await attempt(impl, lambda: breaker.call(degraded), log, "call 1")
+        second = await attempt(impl, lambda: breaker.call(degraded), log, "call 2")
         custom.expect(first.returned and first.value == "degraded"
                       and second.raised(impl.CircuitOpenError),
                       expected="the caller receives 'degraded', judged a failure: the next call "
@@ -312,14 +312,16 @@ def test_rejected_calls_are_not_counted(impl, clock):
             clock.advance(moment - clock())
             probe = fetching(users)
             before = users.call_count
-            outcome = await attempt(impl, breaker.call(probe.func), log, f"caller at t={moment}")
+            outcome = await attempt(impl, lambda: breaker.call(probe.func),
+                                    log, f"caller at t={moment}")
             scenario.expect(outcome.raised(impl.CircuitOpenError) and users.call_count == before
                             and same(retry_after(outcome), left),
                             expected=f"at t={moment} rejected with retry_after {left} (the open "
                                      f"period started at t=0, whatever was rejected since)",
                             observed=describe(impl, outcome), timeline=log.timeline())
         clock.advance(30.0 - clock())
-        trial = await attempt(impl, breaker.call(fetching(users).func), log, "caller at t=30")
+        trial = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                              log, "caller at t=30")
         scenario.expect(trial.returned,
                         expected="at t=30 exactly (recovery_timeout 30 has passed) the call is "
                                  "admitted as a trial, and succeeds",
@@ -371,7 +373,7 @@ def test_rejected_calls_are_not_counted(impl, clock):
         gates[3].open()
         await settle()
         tasks.reraise_unwritten()
-        closed = await attempt(impl, breaker.call(fetching(users).func), log, "caller 7")
+        closed = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 7")
         trials.expect(closed.returned,
                       expected="trial 2 succeeded: 1 failed of 2 trials = 50% is below 60%, it "
                                "closed, caller 7 goes through",
@@ -392,7 +394,7 @@ def test_recovery_timeout_zero_admits_a_trial_at_once(impl, clock):
         users.service.script(503)
         log = Log(clock, users)
         breaker = open_breaker(impl, clock, recovery_timeout=0, half_open_max_calls=1)
-        await attempt(impl, breaker.call(fetching(users).func), log, "failing call")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "failing call")
         gate = Gate()
         users.before_reply(gate)
         tasks = Tasks(impl, log)
@@ -412,7 +414,8 @@ def test_recovery_timeout_zero_admits_a_trial_at_once(impl, clock):
         gate.open()
         await settle()
         tasks.reraise_unwritten()
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "after the trial")
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                              log, "after the trial")
         scenario.expect(after.returned and users.call_count == 3,
                         expected="the trial succeeded and closed the breaker: the next call "
                                  "goes through",
@@ -446,7 +449,7 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
         scenario.expect(all(g.arrived == 1 for g in gates.values()),
                         expected="all 3 trial calls admitted (held in the service)",
                         observed=tasks.describe(), timeline=log.timeline())
-        fourth = await attempt(impl, breaker.call(fetching(users).func), log, "caller 4")
+        fourth = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 4")
         scenario.expect(fourth.raised(impl.CircuitOpenError) and same(retry_after(fourth), 0.0)
                         and getattr(fourth.error, "name", None) == "users",
                         expected="caller 4 rejected at once: CircuitOpenError, name 'users', "
@@ -456,7 +459,7 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
         gates[3].open()
         await settle()
         tasks.reraise_unwritten()
-        pending = await attempt(impl, breaker.call(fetching(users).func), log, "caller 5")
+        pending = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 5")
         scenario.expect(pending.raised(impl.CircuitOpenError) and same(retry_after(pending), 0.0),
                         expected="2 trials failed, 1 still in flight: no verdict before all 3 "
                                  "completed, so caller 5 is rejected with retry_after 0 (still "
@@ -465,14 +468,14 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
         gates[4].open()
         await settle()
         tasks.reraise_unwritten()
-        reopened = await attempt(impl, breaker.call(fetching(users).func), log, "caller 6")
+        reopened = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 6")
         scenario.expect(reopened.raised(impl.CircuitOpenError)
                         and same(retry_after(reopened), 30.0),
                         expected="2 failed of 3 trials = 67% reaches 50%: it re-opens, caller 6 "
                                  "rejected with retry_after 30 (the full timeout again)",
                         observed=describe(impl, reopened), timeline=log.timeline())
         clock.advance(29.5)
-        early = await attempt(impl, breaker.call(fetching(users).func), log, "caller 7")
+        early = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 7")
         scenario.expect(early.raised(impl.CircuitOpenError),
                         expected="29.5 s after re-opening: still rejected",
                         observed=describe(impl, early), timeline=log.timeline())
@@ -529,7 +532,7 @@ def test_failure_rate_shows_the_tripping_window_while_open(impl, clock):
         below = breaker.failure_rate
         fourth = await calls(impl, breaker, fetching(users), 1, log, first=4)
         tripped = breaker.failure_rate
-        rejected = await attempt(impl, breaker.call(fetching(users).func), log, "call 5")
+        rejected = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 5")
         scenario.expect(first == [OK, FAILED, OK] and below is None and fourth == [FAILED]
                         and rejected.raised(impl.CircuitOpenError) and same(tripped, 50.0),
                         expected="3 calls (fewer than minimum_calls 4): failure_rate None; the "
@@ -544,7 +547,7 @@ def test_failure_rate_shows_the_tripping_window_while_open(impl, clock):
         users.before_reply(held)
         users.service.script(503, 200)
         tasks = Tasks(impl, log)
-        await attempt(impl, breaker.call(fetching(users).func), log, "trial 1")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "trial 1")
         second = await tasks.probe("trial 2", lambda: breaker.call(fetching(users).func))
         during = breaker.failure_rate
         scenario.expect(second is None and held.arrived == 1 and same(during, 50.0),
@@ -624,8 +627,8 @@ def test_defaults_are_resilience4j_s(impl, clock):
                                  "50%, failure_rate 49.0",
                         observed=f"{results.count(REJECTED)} rejected; failure_rate "
                                  f"{rate_text(rate)}", timeline=log.timeline())
-        tripping = await attempt(impl, breaker.call(getting(users).func), log, "call 101")
-        after = await attempt(impl, breaker.call(getting(users).func), log, "call 102")
+        tripping = await attempt(impl, lambda: breaker.call(getting(users).func), log, "call 101")
+        after = await attempt(impl, lambda: breaker.call(getting(users).func), log, "call 102")
         scenario.expect(kind(impl, tripping) == FAILED and after.raised(impl.CircuitOpenError)
                         and same(retry_after(after), 60.0)
                         and getattr(after.error, "name", None) == "breaker",
@@ -677,8 +680,8 @@ def test_defaults_are_resilience4j_s(impl, clock):
         users.service.script(503)
         log = Log(clock, users)
         breaker = impl.CircuitBreaker(window_size=1, minimum_calls=1)
-        await attempt(impl, breaker.call(fetching(users).func), log, "failing call")
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "next call")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "failing call")
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "next call")
         left = retry_after(after)
         monotonic.expect(after.raised(impl.CircuitOpenError) and isinstance(left, float)
                          and 59.0 < left <= 60.0,
@@ -717,9 +720,9 @@ def test_rates_are_compared_exactly(impl, clock):
         log = Log(clock, users)
         breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_size=1,
                                       minimum_calls=1, clock=clock)
-        await attempt(impl, breaker.call(fetching(users).func), log, "good call")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "good call")
         after_success = breaker.failure_rate
-        await attempt(impl, breaker.call(fetching(users).func), log, "failing call")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "failing call")
         after_failure = breaker.failure_rate
         single.expect(same(after_success, 0.0) and same(after_failure, 100.0),
                       expected="failure_rate 0.0 after the success, 100.0 after the failure "

@@ -86,7 +86,7 @@ def test_permits_are_taken_with_no_await_between_check_and_take(impl, clock):
             gate.open()
             await settle()
             tasks.reraise_unwritten()
-            after = await attempt(impl, breaker.call(fetching(users).func), log, "after")
+            after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "after")
             scenario.expect(after.returned,
                             expected=f"the {allowed} trial(s) succeeded: closed, the next call "
                                      f"goes through",
@@ -182,10 +182,10 @@ def test_each_transition_is_reported_once(impl, clock):
                         observed=listener.describe(), timeline=log.timeline())
         clock.advance(10)
         users.service.script(503)
-        await attempt(impl, breaker.call(fetching(users).func), log, "failed trial")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "failed trial")
         clock.advance(10)
-        await attempt(impl, breaker.call(fetching(users).func), log, "good trial")
-        await attempt(impl, breaker.call(fetching(users).func), log, "closed call")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "good trial")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "closed call")
         expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>OPEN",
                                "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED")
         scenario.expect(listener.events == expected, expected=arrows(expected),
@@ -240,8 +240,8 @@ def test_late_results_change_nothing(impl, clock):
                 tasks.reraise_unwritten()
                 clock.advance(5)
                 for number in (1, 2):
-                    await attempt(impl, through(), log, f"failing call {number}")
-                rejected = await attempt(impl, through(), log, "caller at t=5")
+                    await attempt(impl, lambda: through(), log, f"failing call {number}")
+                rejected = await attempt(impl, lambda: through(), log, "caller at t=5")
                 scenario.expect(rejected.raised(impl.CircuitOpenError),
                                 expected="two failures of 2 opened it at t=5",
                                 observed=describe(impl, rejected), timeline=log.timeline())
@@ -309,13 +309,13 @@ def test_late_results_change_nothing(impl, clock):
             late = tasks.start("slow caller", through)
             await until(lambda: slow.arrived == 1 or late.done())
             tasks.reraise_unwritten()
-            await attempt(impl, through(), log, "failing call")
+            await attempt(impl, lambda: through(), log, "failing call")
             clock.advance(30)
-            await attempt(impl, through(), log, "good trial at t=30")
+            await attempt(impl, lambda: through(), log, "good trial at t=30")
             slow.open()
             await until(lambda: late.done())
             tasks.reraise_unwritten()
-            after = await attempt(impl, through(), log, "the next caller")
+            after = await attempt(impl, lambda: through(), log, "the next caller")
             expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED")
             scenario.expect(after.returned and listener.events == expected,
                             expected=f"{arrows(expected)} and nothing more; the next call goes "
@@ -356,7 +356,7 @@ def test_the_open_period_starts_when_the_breaker_opens(impl, clock):
             tasks.reraise_unwritten()
             for moment, left in ((10.0, 30.0), (39.5, 0.5)):
                 clock.advance(start + moment - clock())
-                outcome = await attempt(impl, through(), log, f"caller at t={moment}")
+                outcome = await attempt(impl, lambda: through(), log, f"caller at t={moment}")
                 scenario.expect(outcome.raised(impl.CircuitOpenError)
                                 and same(retry_after(outcome), left),
                                 expected=f"at t={moment} rejected with retry_after {left}: the "
@@ -364,7 +364,7 @@ def test_the_open_period_starts_when_the_breaker_opens(impl, clock):
                                          f"not when the tripping call was admitted (t=0)",
                                 observed=describe(impl, outcome), timeline=log.timeline())
             clock.advance(start + 40.0 - clock())
-            trial = await attempt(impl, through(), log, "caller at t=40")
+            trial = await attempt(impl, lambda: through(), log, "caller at t=40")
             scenario.expect(trial.returned,
                             expected="at t=40 (30 s after it opened) admitted as a trial, and "
                                      "it succeeds",
@@ -374,8 +374,9 @@ def test_the_open_period_starts_when_the_breaker_opens(impl, clock):
         run(scenario, slow_tripping_call, impl)
 
         late = Scenario(f"{form}; threshold 100%, window_size 2, minimum_calls 2, "
-                        f"recovery_timeout 30, half_open_max_calls 1: a slow call is admitted at t=0 and held; two "
-                        f"failures open the breaker at t=5; at t=20 the slow call fails (503)")
+                        f"recovery_timeout 30, half_open_max_calls 1: a slow call is admitted "
+                        f"at t=0 and held; two failures open the breaker at t=5; at t=20 the "
+                        f"slow call fails (503)")
 
         async def late_failure_while_open() -> None:
             users = users_service(clock)
@@ -395,20 +396,20 @@ def test_the_open_period_starts_when_the_breaker_opens(impl, clock):
             tasks.reraise_unwritten()
             clock.advance(5)
             for number in (1, 2):
-                await attempt(impl, through(), log, f"failing call {number}")
+                await attempt(impl, lambda: through(), log, f"failing call {number}")
             clock.advance(15)
             held.open()
             await until(slow.done)
             tasks.reraise_unwritten()
             log.note("slow call: failed (503), late")
-            outcome = await attempt(impl, through(), log, "caller at t=20")
+            outcome = await attempt(impl, lambda: through(), log, "caller at t=20")
             late.expect(outcome.raised(impl.CircuitOpenError) and same(retry_after(outcome), 15.0),
                         expected="at t=20 rejected with retry_after 15: the open period started "
                                  "at t=5, and a late failure (admitted while CLOSED) does not "
                                  "restart it",
                         observed=describe(impl, outcome), timeline=log.timeline())
             clock.advance(15)
-            trial = await attempt(impl, through(), log, "caller at t=35")
+            trial = await attempt(impl, lambda: through(), log, "caller at t=35")
             expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED")
             late.expect(trial.returned and listener.events == expected,
                         expected=f"at t=35 admitted as a trial, which succeeds: "

@@ -81,8 +81,8 @@ async def _cancelled_while_closed(impl: Any, clock: Any, scenario: Scenario, for
                              f"; failure_rate {rate_text(rate)}"
                              + (" (the cancellation was counted)" if rate is not None else ""),
                     timeline=log.timeline())
-    fourth = await attempt(impl, breaker.call(fetching(users).func), log, "call 4")
-    fifth = await attempt(impl, breaker.call(fetching(users).func), log, "call 5")
+    fourth = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 4")
+    fifth = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 5")
     scenario.expect(kind(impl, fourth) == FAILED and fifth.raised(impl.CircuitOpenError),
                     expected="call 4 fails: ok, failed, failed = 67% of 3 reaches 60%, it "
                              "opens; call 5 rejected. (Counted as a failure, the "
@@ -124,7 +124,8 @@ def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
                                  f"neither a failure (re-open) nor a success (close)",
                         observed=listener.describe(), timeline=log.timeline())
         users.service.script(503)
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "the next caller")
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                              log, "the next caller")
         scenario.expect(kind(impl, after) == FAILED and not after.raised(impl.CircuitOpenError),
                         expected="the next caller is admitted as the trial (the permit came "
                                  "back) and its failure is the verdict",
@@ -132,7 +133,7 @@ def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
                                  + (": stuck in half-open, the cancelled trial never gave its "
                                     "permit back" if after.raised(impl.CircuitOpenError) else ""),
                         timeline=log.timeline())
-        reopened = await attempt(impl, breaker.call(fetching(users).func), log, "one more")
+        reopened = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "one more")
         scenario.expect(reopened.raised(impl.CircuitOpenError)
                         and same(retry_after(reopened), 30.0),
                         expected="re-opened by that failed trial: rejected, retry_after 30",
@@ -174,7 +175,7 @@ def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
         gates[3].open()
         await settle()
         tasks.reraise_unwritten()
-        waiting_for_verdict = await attempt(impl, breaker.call(fetching(users).func), log,
+        waiting_for_verdict = await attempt(impl, lambda: breaker.call(fetching(users).func), log,
                                             "caller 4")
         two.expect(waiting_for_verdict.raised(impl.CircuitOpenError)
                    and same(retry_after(waiting_for_verdict), 0.0),
@@ -185,7 +186,7 @@ def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
         gates[4].open()
         await settle()
         tasks.reraise_unwritten()
-        closed = await attempt(impl, breaker.call(fetching(users).func), log, "caller 5")
+        closed = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 5")
         two.expect(closed.returned,
                    expected="trial 3 succeeded: 1 failed of 2 = 50% is below 60%, it closed, "
                             "caller 5 goes through",
@@ -268,7 +269,7 @@ def test_a_timeout_outside_the_breaker_is_invisible_to_it(impl, clock):
         for number in (1, 2, 3):
             try:
                 async with asyncio.timeout(0):
-                    outcome = await attempt(impl, breaker.call(fetching(users).func), log,
+                    outcome = await attempt(impl, lambda: breaker.call(fetching(users).func), log,
                                             f"call {number}")
             except TimeoutError as error:
                 outcome = Outcome(error=error)
@@ -301,7 +302,8 @@ def test_a_timeout_outside_the_breaker_is_invisible_to_it(impl, clock):
         users.before_reply(hang)
         try:
             async with asyncio.timeout(0):
-                outcome = await attempt(impl, breaker.call(fetching(users).func), log, "trial")
+                outcome = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                                        log, "trial")
         except TimeoutError as error:
             outcome = Outcome(error=error)
             log.note("trial: the caller's asyncio.timeout raised TimeoutError")
@@ -309,7 +311,8 @@ def test_a_timeout_outside_the_breaker_is_invisible_to_it(impl, clock):
                      expected="the caller's asyncio.timeout raises TimeoutError",
                      observed=describe(impl, outcome), timeline=log.timeline())
         users.service.script(200)
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "the next caller")
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                              log, "the next caller")
         trial.expect(after.returned,
                      expected="the next caller is admitted as the trial (the timed-out one gave "
                               "its permit back and decided nothing) and succeeds",
@@ -335,11 +338,11 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                 return await users.get(USER)
 
         protected = Protected(body)
-        first = await attempt(impl, breaker.call(protected.func), log, "call 1")
+        first = await attempt(impl, lambda: breaker.call(protected.func), log, "call 1")
         scenario.expect(first.raised(TimeoutError) and first.error is protected.last_raised,
                         expected="the caller gets the TimeoutError the coroutine raised",
                         observed=describe(impl, first), timeline=log.timeline())
-        second = await attempt(impl, breaker.call(protected.func), log, "call 2")
+        second = await attempt(impl, lambda: breaker.call(protected.func), log, "call 2")
         scenario.expect(second.raised(impl.CircuitOpenError),
                         expected="the timeout counted as a failure: the next call rejected",
                         observed=describe(impl, second), timeline=log.timeline())
@@ -365,7 +368,7 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                    expected="each caller gets TimeoutError from the breaker's call_timeout",
                    observed="; ".join(describe(impl, o) for o in results),
                    timeline=log.timeline())
-        third = await attempt(impl, breaker.call(fetching(users).func), log, "call 3")
+        third = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 3")
         own.expect(third.raised(impl.CircuitOpenError),
                    expected="both timeouts counted as failures (2 of 2 = 100%): the third call "
                             "rejected. (A timeout applied outside the breaker's bookkeeping "
@@ -373,7 +376,7 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                    observed=describe(impl, third), timeline=log.timeline())
         clock.advance(30)
         trial = await tasks.timed(own, "trial", lambda: breaker.call(fetching(users).func))
-        reopened = await attempt(impl, breaker.call(fetching(users).func), log, "after it")
+        reopened = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "after it")
         own.expect(trial.raised(TimeoutError) and reopened.raised(impl.CircuitOpenError)
                    and same(retry_after(reopened), 30.0),
                    expected="30 s later the trial times out too: a failed trial, re-opened "
@@ -479,7 +482,7 @@ async def _interrupted(impl: Any, clock: Any, scenario: Scenario, form: str,
                     expected=f"{arrows(expected)} and nothing more: {name} is neither a "
                              f"failure nor a success",
                     observed=listener.describe(), timeline=log.timeline())
-    after = await attempt(impl, breaker.call(fetching(users).func), log, "next caller")
+    after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "next caller")
     scenario.expect(after.returned and users.call_count == 3,
                     expected="the next call admitted as the trial (the permit came back), and "
                              "it succeeds",

@@ -48,7 +48,7 @@ def test_call_passes_arguments_and_results_through(impl, clock):
         users = users_service(clock)
         log = Log(clock, users)
         breaker = impl.CircuitBreaker(clock=clock)
-        response = await attempt(impl, breaker.call(users.get, USER, timeout=1.5), log,
+        response = await attempt(impl, lambda: breaker.call(users.get, USER, timeout=1.5), log,
                                  "users.get")
         scenario.expect(response.returned and getattr(response.value, "status_code", None) == 200
                         and [c.path for c in users.calls] == [USER],
@@ -62,8 +62,9 @@ def test_call_passes_arguments_and_results_through(impl, clock):
             seen.append((user_id, fields))
             return answer
 
-        partial = await attempt(impl, breaker.call(functools.partial(lookup, 7), fields="name"),
-                                log, "partial")
+        partial = await attempt(
+            impl, lambda: breaker.call(functools.partial(lookup, 7), fields="name"), log,
+            "partial")
         scenario.expect(partial.returned and partial.value is answer and seen == [(7, "name")],
                         expected="functools.partial of a coroutine function is one too: called "
                                  "with (7, fields='name'), and the very object it returned "
@@ -87,12 +88,12 @@ def test_call_passes_arguments_and_results_through(impl, clock):
         async def get_user(user_id: int) -> object:
             return await users.fetch_json(f"/users/{user_id}")
 
-        outcome = await attempt(impl, breaker.call(get_user), log, "get_user()")
+        outcome = await attempt(impl, lambda: breaker.call(get_user), log, "get_user()")
         unbound.expect(outcome.raised(TypeError),
                        expected="the TypeError of calling get_user without its argument "
                                 "reaches the caller",
                        observed=describe(impl, outcome), timeline=log.timeline())
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "next caller")
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "next caller")
         unbound.expect(after.returned,
                        expected="the next call goes through: the call that could not start "
                                 "still ended exactly once (its TypeError is an outcome, a "
@@ -125,7 +126,7 @@ def test_a_coroutine_object_is_refused_and_closed(impl, clock):
             before = users.call_count
             coroutine = users.fetch_json(USER)
             try:
-                outcome = await attempt(impl, breaker.call(coroutine), log,
+                outcome = await attempt(impl, lambda: breaker.call(coroutine), log,
                                         f"coroutine object at t={moment}")
                 state = inspect.getcoroutinestate(coroutine)
             finally:
@@ -181,7 +182,8 @@ def test_a_sync_callable_is_refused(impl, clock):
             clock.advance(start + moment - clock())
             for label, func in (("a plain function", plain),
                                 ("a lambda returning a coroutine", returns_a_coroutine)):
-                outcome = await attempt(impl, breaker.call(func), log, f"{label} at t={moment}")
+                outcome = await attempt(impl, lambda: breaker.call(func),
+                                        log, f"{label} at t={moment}")
                 scenario.expect(outcome.raised(TypeError) and not ran,
                                 expected=f"{label} at t={moment}: TypeError (not "
                                          f"CircuitOpenError: refused before admission), and the "
@@ -206,8 +208,8 @@ def _expect_no_trial_yet(impl: Any, scenario: Scenario, listener: Transitions, l
 async def _expect_the_next_call_is_the_trial(impl: Any, scenario: Scenario, breaker: Any,
                                              users: Any, log: Log) -> None:
     users.service.script(503)
-    trial = await attempt(impl, breaker.call(fetching(users).func), log, "trial")
-    after = await attempt(impl, breaker.call(fetching(users).func), log, "next caller")
+    trial = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "trial")
+    after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "next caller")
     scenario.expect(kind(impl, trial) == FAILED and not trial.raised(impl.CircuitOpenError)
                     and after.raised(impl.CircuitOpenError),
                     expected="the refused calls took no permit and were no trials: the next "
@@ -247,9 +249,9 @@ def test_the_decorator_guards_coroutine_functions(impl, clock):
                         expected="the decorated function keeps its name and docstring "
                                  "(functools.wraps)",
                         observed=f"__name__ {getattr(guarded, '__name__', None)!r}")
-        first = await attempt(impl, guarded(7, fields="name"), log, "get_user(7)")
-        await attempt(impl, breaker.call(fetching(users).func), log, "breaker.call")
-        third = await attempt(impl, guarded(8, fields="name"), log, "get_user(8)")
+        first = await attempt(impl, lambda: guarded(7, fields="name"), log, "get_user(7)")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "breaker.call")
+        third = await attempt(impl, lambda: guarded(8, fields="name"), log, "get_user(8)")
         scenario.expect(seen == [(7, "name")] and kind(impl, first) == FAILED
                         and third.raised(impl.CircuitOpenError) and users.call_count == 2,
                         expected="get_user(7, fields='name') runs with its arguments and fails; "
@@ -284,7 +286,7 @@ def test_the_decorator_guards_coroutine_functions(impl, clock):
 
         guarded = breaker(get_user)
         first = await Tasks(impl, log).timed(timed, "get_user()", guarded)
-        second = await attempt(impl, guarded(), log, "get_user() again")
+        second = await attempt(impl, lambda: guarded(), log, "get_user() again")
         timed.expect(first.raised(TimeoutError) and second.raised(impl.CircuitOpenError),
                      expected="call_timeout applies through the decorator too: TimeoutError, "
                               "counted as a failure, then rejected",
@@ -353,7 +355,7 @@ def test_async_with_guards_a_block(impl, clock):
         orders_breaker = open_breaker(impl, clock, name="orders")
         await trip(impl, users_breaker, users, log)
         clock.advance(30)
-        await attempt(impl, users_breaker.call(fetching(users).func), log, "good trial")
+        await attempt(impl, lambda: users_breaker.call(fetching(users).func), log, "good trial")
         orders.service.script(503)
         try:
             async with users_breaker:
@@ -365,7 +367,7 @@ def test_async_with_guards_a_block(impl, clock):
         except Exception as error:
             raised = error
         log.note(f"nested blocks: {raised!r}")
-        after = [await attempt(impl, b.call(fetching(s).func), log, f"{b.name} call")
+        after = [await attempt(impl, lambda: b.call(fetching(s).func), log, f"{b.name} call")
                  for b, s in ((users_breaker, users), (orders_breaker, orders))]
         nested.expect(all(outcome.raised(impl.CircuitOpenError) for outcome in after),
                       expected="the 503 left both blocks, so each breaker counted one failure "
@@ -400,7 +402,7 @@ def test_async_with_guards_a_block(impl, clock):
             raised = error
         log.note(f"outer block: raised {raised!r}")
         users_rate, orders_rate = users_breaker.failure_rate, orders_breaker.failure_rate
-        after = [await attempt(impl, b.call(fetching(s).func), log, f"{b.name} call")
+        after = [await attempt(impl, lambda: b.call(fetching(s).func), log, f"{b.name} call")
                  for b, s in ((users_breaker, users), (orders_breaker, orders))]
         apart.expect(raised == "nothing" and same(users_rate, 0.0) and same(orders_rate, 100.0)
                      and after[0].returned and after[1].raised(impl.CircuitOpenError),
@@ -437,7 +439,7 @@ def test_async_with_guards_a_block(impl, clock):
             raised = error
         log.note(f"nested blocks: raised {raised!r}")
         status = getattr(getattr(raised, "response", None), "status_code", None)
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "next call")
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "next call")
         same_breaker.expect(status == 503 and after.raised(impl.CircuitOpenError),
                             expected="the 503's HTTPError leaves both blocks unchanged, and "
                                      "each block is one call: 2 failures of 2 open the "
@@ -470,7 +472,8 @@ def test_async_with_guards_a_block(impl, clock):
                 judged.expect(caught is error, expected="the block's own exception propagates",
                               observed=repr(caught))
             log.note(f"block: raised {error!r}")
-            after = await attempt(impl, breaker.call(fetching(users).func), log, "next call")
+            after = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                                  log, "next call")
             judged.expect(after.raised(impl.CircuitOpenError) == failed,
                           expected="judged like an exception raised through breaker.call: "
                                    + ("a failure (is_failure says so): the next call rejected"
