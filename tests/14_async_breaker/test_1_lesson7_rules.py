@@ -516,10 +516,11 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
 
 
 def test_failure_rate_shows_the_tripping_window_while_open(impl, clock):
-    """failure_rate: None below minimum_calls; in OPEN and HALF_OPEN, the window that tripped it"""
+    """failure_rate: None below minimum_calls (again after closing); in OPEN and HALF_OPEN, the window that tripped it"""
     scenario = Scenario("threshold 50%, window_size 6, minimum_calls 4, half_open_max_calls 2; "
                         "the users service answers 200, 503, 200, 503; 30 s later the first "
-                        "trial fails (503) while the second is held inside the service")
+                        "trial fails (503) while the second is held inside the service, then "
+                        "succeeds; 30 s later two good trials, then 503s")
 
     async def main() -> None:
         users = users_service(clock)
@@ -559,6 +560,19 @@ def test_failure_rate_shows_the_tripping_window_while_open(impl, clock):
         held.open()
         await settle()
         tasks.reraise_unwritten()
+        clock.advance(30)
+        users.service.script(*pattern("SS" + "FFFF"))
+        trials = await calls(impl, breaker, fetching(users), 2, log, first=7)
+        closed = breaker.failure_rate
+        again = await calls(impl, breaker, fetching(users), 5, log, first=9)
+        scenario.expect(trials == [OK, OK] and closed is None
+                        and again == [FAILED] * 4 + [REJECTED],
+                        expected="1 of 2 trials failed (50%): re-opened; 30 s later two good "
+                                 "trials close it with an empty window (failure_rate None), "
+                                 "and minimum_calls counts again from there: 3 failures are no "
+                                 "verdict, the 4th (4 of 4) opens it, the next call is rejected",
+                        observed=f"trials {shown(trials)}; failure_rate {rate_text(closed)} "
+                                 f"after closing; then {shown(again)}", timeline=log.timeline())
         await tasks.finish()
 
     run(scenario, main, impl)
