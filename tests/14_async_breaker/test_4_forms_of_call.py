@@ -295,6 +295,39 @@ def test_the_decorator_guards_coroutine_functions(impl, clock):
 
     run(timed, with_timeout, impl)
 
+    method = Scenario("window_size 1, minimum_calls 1: `@breaker` on an async method, `class "
+                      "UsersClient: @breaker async def get(self, user_id)`; "
+                      "`await UsersClient().get(7)` while the users service answers 200")
+
+    async def on_a_method() -> None:
+        users = users_service(clock)
+        log = Log(clock, users)
+        breaker = open_breaker(impl, clock)
+
+        class UsersClient:
+            def __init__(self) -> None:
+                self.asked: list[int] = []
+
+            async def get(self, user_id: int) -> object:
+                self.asked.append(user_id)
+                return await users.fetch_json(f"/users/{user_id}")
+
+        decorating = Scenario("@breaker on a method").run(lambda: breaker(UsersClient.get))
+        method.expect(decorating.returned, expected="@breaker decorates an async method",
+                      observed=str(decorating))
+        UsersClient.get = decorating.value  # what `@breaker` in the class body does
+        client = UsersClient()
+        outcome = await attempt(impl, lambda: client.get(7), log, "client.get(7)")
+        rate = breaker.failure_rate
+        method.expect(outcome.returned and client.asked == [7] and same(rate, 0.0),
+                      expected="the decorated method binds like the original: get(self=client, "
+                               "user_id=7) runs, its JSON comes back, and the breaker counted "
+                               "a success (failure_rate 0.0)",
+                      observed=f"{describe(impl, outcome)}; get saw {client.asked}; "
+                               f"failure_rate {rate_text(rate)}", timeline=log.timeline())
+
+    run(method, on_a_method, impl)
+
 
 def test_async_with_guards_a_block(impl, clock):
     """async with breaker: a normal exit is a success, an exception is judged, nothing is swallowed"""
