@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import hints, manifest, state
 from .manifest import ROOT, Lesson, UnknownLesson
+from .terminal import Status, write
 
 USAGE_ERROR = 2
 
@@ -57,22 +58,30 @@ def impl_folder(value: str | None) -> Path:
     return path.resolve()
 
 
+def grading_status(status: Status):
+    """An ``on_event`` for ``grade``: "grading… 3 of 17" on the terminal while it runs."""
+
+    def on_event(kind: str, run) -> None:
+        done = sum(check.outcome is not None for check in run.checks)
+        status.show(f"grading… {done} of {len(run.checks)}" if run.checks else "grading…")
+
+    return on_event
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import grade, leftover_threads
+    from .check import grade
 
     lesson = pick_lesson(args.lesson, "check")
-    result = grade(lesson, impl_folder(args.impl), verbose=args.verbose)
-    sys.stdout.write(result.text)
-    status = 0 if result.complete else 1
-    stuck = leftover_threads()
-    if stuck:
-        # Non-daemon threads would keep this process alive for ever: report and leave.
-        print(f"Note: your code left {len(stuck)} thread(s) running after the checks "
-              f"({', '.join(t.name for t in stuck[:3])}); the grader stopped them. Make helper "
-              f"threads daemons, or join them.")
-        sys.stdout.flush()
-        os._exit(status)
-    return status
+    status = Status()
+    status.show("grading…")
+    try:
+        result = grade(lesson, impl_folder(args.impl), verbose=args.verbose,
+                       on_event=None if args.verbose else grading_status(status))
+    finally:
+        status.clear()
+    assert result is not None  # nothing cancels a one-off check
+    write(result.text)
+    return result.status
 
 
 def cmd_hint(args: argparse.Namespace) -> int:

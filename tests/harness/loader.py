@@ -7,6 +7,7 @@ code": the guards use that list to tell the learner's real sleeps from the harne
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
 import sys
@@ -70,3 +71,22 @@ class LearnerModule:
 
     def __repr__(self) -> str:
         return f"<graded module {self._shown_path}>"
+
+
+def required_names(tests_dir: Path) -> list[str]:
+    """The public names a lesson's checks use: every ``impl.NAME`` in its check files.
+
+    Checked once, right after the import, so that a missing name is reported once (like a
+    syntax error) instead of failing every check that touches it.
+    """
+    names: set[str] = set()
+    for path in sorted(tests_dir.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id == "impl" and not node.attr.startswith("_"):
+                names.add(node.attr)
+    return sorted(names)
+
+
+def missing_names(module: ModuleType, names: list[str]) -> list[str]:
+    return [name for name in names if not hasattr(module, name)]

@@ -1,0 +1,58 @@
+"""Fixtures for the tests of the learner's loop: run ``python -m kata`` as a learner would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from kata.manifest import ROOT
+
+LESSON_1 = "01_naive_retry"
+
+Kata = Callable[..., subprocess.CompletedProcess]
+
+
+def run_kata(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
+             timeout: float = 60, stdin: int | None = subprocess.DEVNULL
+             ) -> subprocess.CompletedProcess[str]:
+    """``python -m kata ARGS`` with short time limits, as if typed (not under make)."""
+    environment = {**os.environ, "KATA_TIMEOUT": "0.5", "KATA_GRACE": "0.5", "KATA_DEV": "1",
+                   **(env or {})}
+    for name in ("NO_COLOR", "MAKELEVEL", "MAKEFLAGS", "KATA_VIA"):
+        if name not in (env or {}):
+            environment.pop(name, None)
+    return subprocess.run([sys.executable, "-m", "kata", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=timeout, stdin=stdin)
+
+
+@pytest.fixture
+def kata() -> Kata:
+    return run_kata
+
+
+@pytest.fixture
+def impl_with(tmp_path: Path) -> Callable[[str], Path]:
+    """A folder laid out like lessons/ whose lesson-1 module is ``source``."""
+
+    def make(source: str, lesson: str = LESSON_1, module: str = "retry.py") -> Path:
+        folder = tmp_path / "impl"
+        (folder / lesson).mkdir(parents=True, exist_ok=True)
+        (folder / lesson / module).write_text(source)
+        return folder
+
+    return make
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A throwaway copy of the repository, for commands that write files."""
+    copy = tmp_path / "repo"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", ".kata",
+                                                              "__pycache__"))
+    return copy

@@ -1,0 +1,124 @@
+"""The learner's code runs in a child process: nothing it does can fake a verdict or bring the
+grader down, and whatever ends grading early gets one line that names it.
+
+Each case is a lesson-1 module written the way a learner might (or a saboteur would); the
+report must say what happened, and the exit status is 0 only when every check passed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+# These run `python -m kata` in subprocesses: minutes on a loaded machine is not a hang.
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture
+def graded(kata, impl_with):
+    """Grade a lesson-1 module: ``(the completed process, seconds it took)``."""
+
+    def run(source: str, **env: str):
+        started = time.monotonic()
+        result = kata("check", "1", "--impl", str(impl_with(source)), env=env)
+        return result, time.monotonic() - started
+
+    return run
+
+
+def test_os_exit_at_import_is_named(graded):
+    result, _ = graded("import os\nprint('8 of 8 checks pass.')\nos._exit(0)\n")
+    assert result.returncode == 1
+    assert "os._exit" in result.stdout and "while your module was being imported" in result.stdout
+    assert "No checks ran" in result.stdout
+
+
+def test_os_exit_in_the_function_is_named_and_fakes_nothing(graded):
+    result, _ = graded("import os\n\ndef retry(func, attempts=3):\n    os._exit(0)\n")
+    assert result.returncode == 1
+    assert "os._exit" in result.stdout and "exit status 0" in result.stdout
+    assert "while the check “Returns the result" in result.stdout
+    assert "not run: grading stopped before this check" in result.stdout
+
+
+def test_a_signal_is_named(graded):
+    result, _ = graded("import os, signal\n\ndef retry(func, attempts=3):\n"
+                                 "    os.kill(os.getpid(), signal.SIGTERM)\n")
+    assert result.returncode == 1 and "SIGTERM" in result.stdout
+
+
+def test_a_segfault_is_named_with_the_line(graded):
+    result, _ = graded("import ctypes\n\ndef retry(func, attempts=3):\n"
+                                 "    return ctypes.string_at(0)\n")
+    assert result.returncode == 1
+    assert "segmentation fault (SIGSEGV)" in result.stdout and "retry.py, line 4" in result.stdout
+
+
+def test_running_out_of_memory_is_named(graded):
+    result, _ = graded("def retry(func, attempts=3):\n"
+                                 "    hoard = bytearray(8 * 1024 ** 3)\n")
+    assert result.returncode == 1 and "ran out of memory" in result.stdout
+
+
+def test_an_infinite_loop_in_every_check_stops_in_a_few_seconds(graded):
+    result, seconds = graded("def retry(func, attempts=3):\n    while True:\n"
+                                       "        pass\n")
+    assert result.returncode == 1
+    assert "timed out" in result.stdout and "retry.py, line " in result.stdout
+    assert result.stdout.count("not run: grading stopped") == 7
+    assert seconds < 8
+
+
+def test_an_infinite_loop_at_import_stops_at_the_limit(graded):
+    result, seconds = graded("while True:\n    pass\n")
+    assert result.returncode == 1
+    assert "importing your module did not finish within 0.5 s" in result.stdout
+    assert "retry.py, line 1" in result.stdout and seconds < 8
+
+
+def test_code_that_swallows_the_interruption_is_still_stopped(graded):
+    result, seconds = graded((
+        "def retry(func, attempts=3):\n"
+        "    while True:\n"
+        "        try:\n"
+        "            while True:\n"
+        "                pass\n"
+        "        except:  # swallows the check's timeout too\n"
+        "            pass\n"))
+    assert result.returncode == 1
+    assert "kept running past its time limit" in result.stdout and "bare" in result.stdout
+    assert seconds < 10
+
+
+def test_without_sigalrm_the_watchdog_is_the_time_limit(graded):
+    # What Windows does (no SIGALRM): the child's own watchdog ends a check at its limit.
+    result, seconds = graded("def retry(func, attempts=3):\n    while True:\n"
+                                       "        pass\n", KATA_NO_SIGALRM="1")
+    assert result.returncode == 1
+    assert "timed out" in result.stdout and "retry.py, line " in result.stdout
+    assert seconds < 8
+
+
+def test_a_million_prints_at_import_and_in_the_function(graded):
+    result, _ = graded((
+        "for n in range(10 ** 6):\n"
+        "    print('importing', n)\n"
+        "printed = False\n"
+        "def retry(func, attempts=3):\n"
+        "    global printed\n"
+        "    if not printed:\n"
+        "        printed = True\n"
+        "        for n in range(10 ** 6):\n"
+        "            print('retrying', n)\n"
+        "    raise NotImplementedError('retry')\n"), KATA_TIMEOUT="10")
+    assert result.returncode == 1
+    assert "0 of 8 checks pass." in result.stdout
+    assert len(result.stdout) < 10_000
+
+
+def test_a_flood_past_print_is_capped(graded):
+    result, _ = graded("import os\nfor _ in range(100):\n"
+                                 "    os.write(1, b'x' * 100_000 + b'\\n')\n"
+                                 "def retry(func, attempts=3):\n    raise NotImplementedError\n")
+    assert result.returncode == 1 and len(result.stdout) < 10_000
