@@ -14,6 +14,7 @@ from typing import Callable
 
 from . import manifest, state
 from . import report as reporting
+from .commands import suggest
 from .manifest import ROOT, Lesson
 from .supervise import Run, supervise
 
@@ -33,10 +34,6 @@ class Grade:
         return self.status == PASSED
 
 
-def hint_command(lesson: Lesson) -> str:
-    return f"make hint LESSON={lesson.number}"
-
-
 def shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(ROOT))
@@ -44,33 +41,34 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def grade(lesson: Lesson, impl_dir: Path, verbose: bool = False, *,
-          on_event: Callable[[str, Run], None] | None = None,
+def commands_for(lesson: Lesson, impl_dir: Path) -> reporting.Commands:
+    impl = None if impl_dir.resolve() == manifest.LESSONS_DIR.resolve() else shown(impl_dir)
+    following = next((l for l in manifest.lessons() if l.number == lesson.number + 1), None)
+    return reporting.Commands(
+        hint=suggest("hint", lesson.number),
+        all=suggest("check", lesson.number, impl=impl, all=True),
+        next=suggest("check", following.number, impl=impl) if following else None)
+
+
+def grade(lesson: Lesson, impl_dir: Path, *, verbose: bool = False, show_all: bool = False,
+          colour: bool = False, on_event: Callable[[str, Run], None] | None = None,
           cancelled: Callable[[], bool] | None = None) -> Grade | None:
     """Grade ``impl_dir/<slug>/<module>.py``; ``None`` when ``cancelled`` stopped it."""
-    title = f"Lesson {lesson.number}: {lesson.title}"
     learner_file = lesson.learner_file(impl_dir)
-    graded = shown(learner_file)
     run = supervise(lesson, impl_dir, verbose=verbose, on_event=on_event, cancelled=cancelled)
     if run.cancelled:
         return None
+    report = reporting.Report(f"Lesson {lesson.number}: {lesson.title}", shown(learner_file),
+                              results_of(run), commands_for(lesson, impl_dir),
+                              import_printed=run.import_printed, notes=notes_of(run))
     problem = run.problem or (run.stopped if not run.checks else None)
     if problem is not None:  # nothing was graded: one message, like a syntax error
-        text = reporting.render_problem(title, graded, problem, hint_command(lesson))
         _remember(lesson, impl_dir, learner_file, 0, 0)
-        return Grade(NOT_PASSED, 0, 0, text)
-
-    results = results_of(run)
-    following = next((l for l in manifest.lessons() if l.number == lesson.number + 1), None)
-    text = reporting.render(title, graded, results, hint_command(lesson),
-                            f"make check LESSON={following.number}" if following else None)
-    if run.threads_left:
-        text += (f"Note: your code left {len(run.threads_left)} thread(s) running after the "
-                 f"checks ({', '.join(run.threads_left[:3])}); the grader stopped them. Make "
-                 f"helper threads daemons, or join them.\n")
+        return Grade(NOT_PASSED, 0, 0, reporting.render_problem(report, problem, colour=colour))
     if run.finished:
         _remember(lesson, impl_dir, learner_file, run.passed, run.counted)
-    return Grade(PASSED if run.complete else NOT_PASSED, run.passed, len(run.checks), text)
+    text = reporting.render(report, show_all=show_all, colour=colour)
+    return Grade(PASSED if run.complete else NOT_PASSED, run.passed, run.counted, text)
 
 
 def results_of(run: Run) -> list[reporting.CheckResult]:
@@ -78,20 +76,33 @@ def results_of(run: Run) -> list[reporting.CheckResult]:
     results = []
     for index, check in enumerate(run.checks):
         if check.outcome is not None:
-            results.append(reporting.CheckResult(check.name, check.outcome == "passed",
-                                                 check.explanation))
+            results.append(reporting.CheckResult(check.name, check.outcome, check.explanation,
+                                                 check.printed))
         elif index == run.stopped_at and run.stopped:
-            results.append(reporting.CheckResult(check.name, False, run.stopped))
+            results.append(reporting.CheckResult(check.name, reporting.FAILED, run.stopped))
         else:
-            results.append(reporting.CheckResult(check.name, False, [
-                ("", "not run: grading stopped before this check")]))
+            results.append(reporting.CheckResult(check.name, reporting.NOT_RUN))
     if run.stopped and run.stopped_at is None and run.checks:
-        results.append(reporting.CheckResult("grading ended early", False, run.stopped))
+        results.append(reporting.CheckResult("grading ended early", reporting.FAILED,
+                                             run.stopped))
     if run.grader_problems:
         results.append(reporting.CheckResult(
-            "the grader itself failed (not your code): please report this", False,
+            "the grader itself failed (not your code): please report this", reporting.FAILED,
             [("", problem) for problem in run.grader_problems]))
     return results
+
+
+def notes_of(run: Run) -> list[str]:
+    notes = []
+    if run.threads_left:
+        notes.append(f"Note: your code left {len(run.threads_left)} thread(s) running after "
+                     f"the checks ({', '.join(run.threads_left[:3])}); the grader stopped them. "
+                     f"Make helper threads daemons, or join them.")
+    if run.raw_bytes and not run.stopped:
+        notes.append(f"Note: your code wrote {run.raw_bytes:,} bytes straight to the "
+                     f"terminal's file descriptors, past print(); the grader does not show "
+                     f"them. Use print() to see output under the check that printed it.")
+    return notes
 
 
 def _remember(lesson: Lesson, impl_dir: Path, learner_file: Path, passed: int,

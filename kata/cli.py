@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import hints, manifest, state
 from .manifest import ROOT, Lesson, UnknownLesson
-from .terminal import Status, write
+from .terminal import Status, colour_wanted, write
 
 USAGE_ERROR = 2
 
@@ -76,6 +76,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     status.show("grading…")
     try:
         result = grade(lesson, impl_folder(args.impl), verbose=args.verbose,
+                       show_all=args.all, colour=colour_wanted(),
                        on_event=None if args.verbose else grading_status(status))
     finally:
         status.clear()
@@ -93,7 +94,7 @@ def cmd_hint(args: argparse.Namespace) -> int:
 def cmd_progress(args: argparse.Namespace) -> int:
     from .progress import table
 
-    print(table())
+    write(table() + "\n")
     return 0
 
 
@@ -176,7 +177,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    print(lesson_table())
+    write(lesson_table() + "\n")
     return 0
 
 
@@ -195,6 +196,7 @@ def parser() -> argparse.ArgumentParser:
     p = command("check", cmd_check, "grade a lesson")
     p.add_argument("--impl", help="folder laid out like lessons/ (default: lessons)")
     p.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output")
+    p.add_argument("--all", action="store_true", help="every failure in full (make: ALL=1)")
     command("hint", cmd_hint, "show the next hint")
     command("progress", cmd_progress, "every lesson's status", lesson=False)
     p = command("watch", cmd_watch, "grade again on every save")

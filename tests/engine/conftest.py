@@ -27,8 +27,15 @@ def run_kata(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
     for name in ("NO_COLOR", "MAKELEVEL", "MAKEFLAGS", "KATA_VIA"):
         if name not in (env or {}):
             environment.pop(name, None)
-    return subprocess.run([sys.executable, "-m", "kata", *args], cwd=cwd, env=environment,
-                          capture_output=True, text=True, timeout=timeout, stdin=stdin)
+    result = subprocess.run([sys.executable, "-m", "kata", *args], cwd=cwd, env=environment,
+                            capture_output=True, text=True, timeout=timeout, stdin=stdin)
+    result.said = said(result.stdout)  # type: ignore[attr-defined]
+    return result
+
+
+def said(text: str) -> str:
+    """The text with its line wrapping undone, to look for a phrase in a wrapped report."""
+    return " ".join(text.split())
 
 
 @pytest.fixture
