@@ -39,15 +39,18 @@ def python() -> str:
         return str(executable)
 
 
-def suggest(command: str, lesson: int | None = None, **options: object) -> str:
+def option(name: str, value: object = None) -> str:
+    """One option, spelled for make (``YES=1``) or python (``--yes``)."""
+    return OPTIONS[name][0 if via_make() else 1].format(value)
+
+
+def suggest(command: str, lesson: int | str | None = None, **options: object) -> str:
     """``suggest("hint", 4)`` is ``make hint LESSON=4`` under make, else ``python -m kata hint 4``."""
     make = via_make()
     words = ["make", command] if make else [python(), "-m", "kata", command]
     if lesson is not None:
         words.append(f"LESSON={lesson}" if make else str(lesson))
     for name, value in options.items():
-        if value is None or value is False:
-            continue
-        spelling = OPTIONS[name][0 if make else 1]
-        words.append(spelling.format(value))
+        if value is not None and value is not False:
+            words.append(option(name, value))
     return " ".join(words)

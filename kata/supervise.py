@@ -66,6 +66,11 @@ class Run:
         """Checks that count towards the total (a skipped check does not)."""
         return sum(check.outcome != "skipped" for check in self.checks)
 
+    def progress(self) -> str:
+        """The status line while it runs: "grading… 3 of 17"."""
+        done = sum(check.outcome is not None for check in self.checks)
+        return f"grading… {done} of {len(self.checks)}" if self.checks else "grading…"
+
     @property
     def complete(self) -> bool:
         """Every check passed, as reported by a child that finished: exit status 0."""

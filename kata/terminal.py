@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import TextIO
 
 
@@ -73,3 +74,32 @@ def quiet_pipe() -> None:
         os.close(devnull)
     except (OSError, ValueError):
         pass
+
+
+_stdin_closed = False
+
+
+def enter_pressed(timeout: float) -> bool:
+    """Whether the learner pressed Enter within ``timeout`` seconds (waits that long if not)."""
+    global _stdin_closed
+    if _stdin_closed:
+        time.sleep(timeout)
+        return False
+    if os.name == "nt":
+        import msvcrt
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if msvcrt.kbhit():
+                return msvcrt.getwch() in ("\r", "\n")
+            time.sleep(0.05)
+        return False
+    import select
+
+    ready, _, _ = select.select([sys.stdin], [], [], timeout)
+    if not ready:
+        return False
+    if sys.stdin.readline() == "":  # end of input: nobody will press anything
+        _stdin_closed = True
+        return False
+    return True

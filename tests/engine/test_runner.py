@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from kata import manifest, progress
 from kata.manifest import ROOT
 
 # These run `python -m kata` in subprocesses: minutes on a loaded machine is not a hang.
@@ -19,10 +20,37 @@ pytestmark = pytest.mark.timeout(120)
 LESSON_1 = "01_naive_retry"
 
 
-def test_check_without_a_lesson_prints_usage_and_the_list(kata):
-    result = kata("check")
+def test_check_without_a_lesson_resumes_where_the_learner_is(kata, repo_copy):
+    first = kata("check", cwd=repo_copy, env={"KATA_VIA": "make"})
+    assert first.returncode == 1
+    assert first.stdout.startswith("Lesson 1 (the first not yet passed; `make check LESSON=n` "
+                                   "picks another)")
+    assert "Lesson 1: Naive retry" in first.said
+    solved = repo_copy / "solutions" / LESSON_1 / "retry.py"
+    shutil.copyfile(solved, repo_copy / "lessons" / LESSON_1 / "retry.py")
+    passed = kata("check", cwd=repo_copy)  # still lesson 1, which now passes
+    assert passed.returncode == 0 and passed.stdout.startswith("Lesson 1 (the first")
+    after = kata("check", cwd=repo_copy)
+    assert after.stdout.startswith("Lesson 2 (the first not yet passed;")
+    assert "Lesson 2: Backoff" in after.said
+
+
+def test_check_without_a_lesson_when_every_lesson_passed(kata, repo_copy):
+    from kata.check import file_digest
+
+    (repo_copy / ".kata").mkdir()
+    results = {l.slug: {"sha1": file_digest(repo_copy / "lessons" / l.slug / l.module_file),
+                        "passed": 3, "total": 3} for l in manifest.lessons()}
+    (repo_copy / ".kata" / "state.json").write_text(__import__("json").dumps(
+        {"results": results}))
+    result = kata("check", cwd=repo_copy)
+    assert result.returncode == 0 and "Every lesson passes" in result.said
+
+
+def test_check_without_a_lesson_of_another_folder_asks_which(kata):
+    result = kata("check", "--impl", "solutions")
     assert result.returncode == 2
-    assert "which lesson?" in result.stderr and "Naive retry" in result.stderr
+    assert "which lesson of" in result.stderr and "Naive retry" in result.stderr
 
 
 @pytest.mark.parametrize("lesson", ["99", "abc", "0"])
@@ -114,14 +142,25 @@ def test_hints_come_one_at_a_time_and_the_last_repeats(kata, repo_copy):
     third = kata("hint", "1", cwd=repo_copy).stdout
     fourth = kata("hint", "1", cwd=repo_copy).stdout
     assert "hint 1 of 3" in first and "hint 2 of 3" in second and "hint 3 of 3" in third
-    assert "hint 3 of 3" in fourth and "make solution LESSON=1" in fourth
+    assert "hint 3 of 3" in fourth and "-m kata solution 1" in fourth
+
+
+def test_a_hint_by_number_and_reset_starts_them_again(kata, repo_copy):
+    again = kata("hint", "1", "-n", "2", cwd=repo_copy, env={"KATA_VIA": "make"})
+    assert "hint 2 of 3" in again.said and "`make hint LESSON=1`" in again.said
+    assert "hint 3 of 3" in kata("hint", "1", cwd=repo_copy).said  # 1 and 2 count as seen
+    missing = kata("hint", "1", "-n", "9", cwd=repo_copy)
+    assert missing.returncode == 2 and "has 3 hints" in missing.stderr
+    (repo_copy / "lessons" / LESSON_1 / "retry.py").write_text("# mine\n")
+    assert kata("reset", "1", "--yes", cwd=repo_copy).returncode == 0
+    assert "hint 1 of 3" in kata("hint", "1", cwd=repo_copy).said
 
 
 def test_reset_keeps_a_backup_and_restores_the_starter(kata, repo_copy):
     mine = repo_copy / "lessons" / LESSON_1 / "retry.py"
     mine.write_text("# my precious work\n")
     refused = kata("reset", "1", cwd=repo_copy)
-    assert refused.returncode == 2 and "YES=1" in refused.stderr
+    assert refused.returncode == 2 and "--yes" in refused.stderr
     assert mine.read_text() == "# my precious work\n"
     done = kata("reset", "1", "--yes", cwd=repo_copy)
     assert done.returncode == 0, done.stderr
@@ -134,6 +173,7 @@ def test_reset_keeps_a_backup_and_restores_the_starter(kata, repo_copy):
 def test_solution_asks_first(kata, repo_copy):
     refused = kata("solution", "1", cwd=repo_copy)
     assert refused.returncode == 2 and "def retry" not in refused.stdout
+    assert "--yes" in refused.stderr
     shown = kata("solution", "1", "--yes", cwd=repo_copy)
     assert shown.returncode == 0 and "def retry" in shown.said
 
@@ -146,6 +186,11 @@ def test_progress_reports_each_lesson(kata, repo_copy):
     line = next(l for l in result.stdout.splitlines() if "Naive retry" in l)
     assert line.rstrip().endswith("passed")
     assert "not started" in result.said
+    summary = result.stdout.splitlines()[-1]
+    lessons = manifest.lessons()
+    checks = sum(progress.check_count(lesson) for lesson in lessons)
+    assert summary.startswith(f"1 of {len(lessons)} lessons passed; 8 of {checks} checks "
+                              f"pass. Next: lesson 2")
 
 
 def test_help_without_a_command(kata):
