@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import manifest, state
+from . import integrity, manifest, snapshots, state
 from . import report as reporting
 from .commands import suggest
 from .manifest import ROOT, Lesson
@@ -53,15 +53,42 @@ def commands_for(lesson: Lesson, impl_dir: Path) -> reporting.Commands:
 def grade(lesson: Lesson, impl_dir: Path, *, verbose: bool = False, show_all: bool = False,
           colour: bool = False, on_event: Callable[[str, Run], None] | None = None,
           cancelled: Callable[[], bool] | None = None) -> Grade | None:
-    """Grade ``impl_dir/<slug>/<module>.py``; ``None`` when ``cancelled`` stopped it."""
+    """Grade ``impl_dir/<slug>/<module>.py``; ``None`` when ``cancelled`` stopped it.
+
+    Before grading, the learner's files are snapshotted and the grader's own files checked
+    against the commit checked out; after it, both are looked at again, so that what the
+    graded code did to them is said, and can be undone.
+    """
     learner_file = lesson.learner_file(impl_dir)
+    report = reporting.Report(f"Lesson {lesson.number}: {lesson.title}", shown(learner_file),
+                              [], commands_for(lesson, impl_dir))
+    graded_here = impl_dir.resolve() == manifest.LESSONS_DIR.resolve()
+    checked = not integrity.developing()
+    if checked:
+        changed = integrity.changed_since_checkout(lesson)
+        if changed and graded_here:
+            return Grade(USAGE, 0, 0, reporting.render_problem(report, _changed_grader(changed),
+                                                               colour=colour))
+        if changed:
+            report.notes.append(f"Note: the grader's own files differ from the commit checked "
+                                f"out ({integrity.listed(changed)}): this report comes from "
+                                f"the changed grader.")
+        grader_before = integrity.fingerprint(lesson)
+    present = snapshots.take()
+
     run = supervise(lesson, impl_dir, verbose=verbose, on_event=on_event, cancelled=cancelled)
     if run.cancelled:
         return None
-    report = reporting.Report(f"Lesson {lesson.number}: {lesson.title}", shown(learner_file),
-                              results_of(run), commands_for(lesson, impl_dir),
-                              import_printed=run.import_printed, notes=notes_of(run))
+    tampered = integrity.differences(grader_before, integrity.fingerprint(lesson)) \
+        if checked else []
+    report.results, report.import_printed = results_of(run), run.import_printed
+    report.notes += notes_of(run) + _deleted_notes(snapshots.deleted(present))
     problem = run.problem or (run.stopped if not run.checks else None)
+    if tampered:  # nothing the run reported can be trusted
+        problem = [("", f"grading stopped: your code changed the grader's own files while it "
+                        f"was graded: {integrity.listed(tampered)}. Nothing this grading "
+                        f"reported can be trusted. `git checkout -- "
+                        f"{integrity.paths_of(tampered)}` restores them.")]
     if problem is not None:  # nothing was graded: one message, like a syntax error
         _remember(lesson, impl_dir, learner_file, 0, 0)
         return Grade(NOT_PASSED, 0, 0, reporting.render_problem(report, problem, colour=colour))
@@ -69,6 +96,24 @@ def grade(lesson: Lesson, impl_dir: Path, *, verbose: bool = False, show_all: bo
         _remember(lesson, impl_dir, learner_file, run.passed, run.counted)
     text = reporting.render(report, show_all=show_all, colour=colour)
     return Grade(PASSED if run.complete else NOT_PASSED, run.passed, run.counted, text)
+
+
+def _changed_grader(changed: list[str]) -> reporting.Explanation:
+    return [("", f"the grader's own files differ from the commit checked out: "
+                 f"{integrity.listed(changed)}. A report from a changed grader could not be "
+                 f"trusted, so nothing was graded. `git checkout -- "
+                 f"{integrity.paths_of(changed)}` restores them (`git stash` first keeps "
+                 f"your change). Working on the grader itself? KATA_DEV=1 grades anyway.")]
+
+
+def _deleted_notes(gone: list[Path]) -> list[str]:
+    notes = []
+    for path in gone:
+        lesson = manifest.by_slug(path.parent.name)
+        restore = suggest("restore", lesson.number) if lesson else suggest("restore", "n")
+        notes.append(f"Note: your code deleted {shown(path)} while it was graded; "
+                     f"`{restore}` brings it back.")
+    return notes
 
 
 def results_of(run: Run) -> list[reporting.CheckResult]:

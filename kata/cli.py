@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import hints, manifest, state
+from . import hints, manifest, snapshots
 from .commands import option, suggest
 from .manifest import ROOT, Lesson, UnknownLesson
 from .terminal import Status, colour_wanted, write
@@ -167,23 +167,56 @@ def cmd_reset(args: argparse.Namespace) -> int:
         hints.forget(lesson)
         write(f"{shown} is already the untouched starter; nothing to do.\n")
         return OK
-    if not _confirm(f"Restore the starter of {shown}? Your version is kept as a backup.",
-                    args.yes):
+    if not _confirm(f"Restore the starter of {shown}? Your version is kept.", args.yes):
         write("Nothing changed.\n")
         return OK
     if target.exists():
-        backups = state.backups_dir() / lesson.slug
-        backups.mkdir(parents=True, exist_ok=True)
-        backup = backups / f"{lesson.module}-{time.strftime('%Y%m%d-%H%M%S')}.py"
-        counter = 1
-        while backup.exists():
-            backup = backups / f"{lesson.module}-{time.strftime('%Y%m%d-%H%M%S')}-{counter}.py"
-            counter += 1
-        shutil.copy2(target, backup)
-        write(f"Your version is saved as {backup.relative_to(ROOT)}\n")
+        snapshots.take([target], why=snapshots.RESET)
+        write(f"Your version is kept: `{suggest('restore', lesson.number)}` brings it back.\n")
     shutil.copyfile(lesson.starter_file, target)
     hints.forget(lesson)
     write(f"{shown} is the starter again, and its hints start from the first.\n")
+    return OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    lesson = pick_lesson(args.lesson, "restore")
+    target = lesson.learner_file()
+    shown = target.relative_to(ROOT)
+    choices = [(s.when, s.why, s.content) for s in snapshots.history(target)]
+    choices += [(path.stat().st_mtime, "kept by make reset", path.read_bytes)
+                for path in snapshots.legacy_backups(lesson)]
+    if not choices:
+        raise UsageError(f"no snapshots of {shown} yet: one is taken before each grading.")
+    current = target.read_bytes() if target.is_file() else None
+    write(f"Snapshots of {shown}, newest first:\n")
+    for number, (when, why, content) in enumerate(choices, 1):
+        data = content()
+        same = "  (the file as it is now)" if data == current else ""
+        lines = data.count(b"\n")
+        write(f"  {number:>3}  {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(when))}  "
+              f"{why:<18} {lines:>4} lines{same}\n")
+    if args.pick is not None:
+        if not 1 <= args.pick <= len(choices):
+            raise UsageError(f"there is no snapshot {args.pick}; they are numbered "
+                             f"1..{len(choices)} (listed above)")
+        pick = args.pick
+    else:
+        pick = next((n for n, (_, _, content) in enumerate(choices, 1)
+                     if content() != current), None)
+        if pick is None:
+            write(f"\nEvery snapshot is {shown} as it is now: nothing to restore.\n")
+            return OK
+    when, why, content = choices[pick - 1]
+    if current is not None:
+        snapshots.take([target], why=snapshots.RESTORE)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content())
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(when))
+    undo = (f" What was there is kept as the newest snapshot: "
+            f"`{suggest('restore', lesson.number, pick=1)}` brings it back."
+            if current is not None else "")
+    write(f"\nRestored snapshot {pick} ({stamp}, {why}) to {shown}.{undo}\n")
     return OK
 
 
@@ -252,6 +285,8 @@ def parser() -> argparse.ArgumentParser:
     p = command("hint", cmd_hint, "the next hint (-n K: hint K again)")
     p.add_argument("-n", "--number", type=int, help="show hint K")
     command("progress", cmd_progress, "every lesson's status, and a summary", lesson=False)
+    p = command("restore", cmd_restore, "bring back a snapshot of your file (lists them)")
+    p.add_argument("--pick", type=int, help="restore snapshot K of the list")
     p = command("reset", cmd_reset, "restore the starter (keeps your version)")
     p.add_argument("--yes", action="store_true", help="do not ask")
     p = command("solution", cmd_solution, "show the reference solution (spoiler)")

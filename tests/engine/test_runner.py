@@ -156,20 +156,6 @@ def test_a_hint_by_number_and_reset_starts_them_again(kata, repo_copy):
     assert "hint 1 of 3" in kata("hint", "1", cwd=repo_copy).said
 
 
-def test_reset_keeps_a_backup_and_restores_the_starter(kata, repo_copy):
-    mine = repo_copy / "lessons" / LESSON_1 / "retry.py"
-    mine.write_text("# my precious work\n")
-    refused = kata("reset", "1", cwd=repo_copy)
-    assert refused.returncode == 2 and "--yes" in refused.stderr
-    assert mine.read_text() == "# my precious work\n"
-    done = kata("reset", "1", "--yes", cwd=repo_copy)
-    assert done.returncode == 0, done.stderr
-    starter = repo_copy / "lessons" / LESSON_1 / ".starter" / "retry.py"
-    assert mine.read_bytes() == starter.read_bytes()
-    backups = list((repo_copy / ".kata" / "backups" / LESSON_1).glob("retry-*.py"))
-    assert [b.read_text() for b in backups] == ["# my precious work\n"]
-
-
 def test_solution_asks_first(kata, repo_copy):
     refused = kata("solution", "1", cwd=repo_copy)
     assert refused.returncode == 2 and "def retry" not in refused.stdout
