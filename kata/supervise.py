@@ -124,7 +124,7 @@ def supervise(lesson: Lesson, impl_dir: Path, *, verbose: bool = False,
     process = subprocess.Popen(
         child_command(lesson, impl_dir, verbose), cwd=ROOT, stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
         start_new_session=posix,  # one process group: a stop ends whatever it started too
         creationflags=0 if posix else subprocess.CREATE_NEW_PROCESS_GROUP)
     events: queue.Queue[dict[str, Any] | None] = queue.Queue()
