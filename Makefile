@@ -33,6 +33,10 @@ help:
 	@echo "  make list                     the lessons"
 	@echo "  make test                     the project's own test suite (what CI runs)"
 	@echo "  make bench                    grading time per lesson against the pytest floor, and the breaker's cost"
+	@echo "  make quiz [LESSON=n]          interview practice: the lessons you passed (ALL=1 every lesson, LIST=1 the schedule)"
+	@echo "  make cards [OUT=file]         the interview questions as a file Anki imports"
+	@echo "  make mutants [LESSON=n]       mutation testing: do the checks kill every mutant of the references? (JOBS=2)"
+	@echo "  make serve [NAME=users]       a flaky service on 127.0.0.1 to poke at with curl (ARGS=\"--fail-rate 0.5\")"
 	@echo ""
 	@echo "Without make: python -m kata <command> [n] (after: python -m venv .venv && .venv/bin/pip install -r requirements.txt)"
 
@@ -105,5 +109,23 @@ test: $(READY)
 bench: $(READY)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	@$(PY) bench/benchmark.py
+
+# Interview practice (kata/quiz/, kata/cards.py): the Interview corners as a self-quiz and as
+# Anki cards.
+.PHONY: quiz cards
+quiz: $(READY)
+	@$(PY) -m kata quiz $(LESSON) $(if $(ALL),--all) $(if $(LIST),--list)
+
+cards: $(READY)
+	@$(PY) -m kata cards $(LESSON) $(if $(OUT),--out "$(OUT)")
+# Mutation testing of the references (contributors; not part of `make test`): kata/mutants/.
+.PHONY: mutants
+mutants: $(READY)
+	@$(PY) -m kata mutants $(LESSON) $(if $(JOBS),--jobs $(JOBS))
+
+# A flaky fake service in the foreground (Ctrl-C stops it): python -m fake_services serve --help
+.PHONY: serve
+serve: $(READY)
+	@$(PY) -m fake_services serve $(or $(NAME),users) $(ARGS)
 
 FORCE:

@@ -36,7 +36,12 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from .limits import grace
-from .manifest import ROOT, TESTS_DIR, Lesson, find
+from .manifest import ROOT, TESTS_DIR, Lesson, by_slug, find
+
+# The grader's own modules (harness, fake_services) live beside the lessons.
+for _path in (str(ROOT), str(TESTS_DIR)):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
 
 #: Address space the grading process may use (where the platform lets us set it): enough for
 #: the grader with dozens of threads, small enough to stop a runaway list long before the
@@ -110,6 +115,16 @@ class Channel:
             self._file.flush()
 
 
+class Recorder:
+    """A channel that keeps the events in memory (grading in this very process)."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def send(self, event: str, **fields: Any) -> None:
+        self.events.append({"event": event, **fields})
+
+
 def _watchdog(seconds: float) -> None:
     """End this process after ``seconds`` (with every thread's traceback on stderr)."""
     faulthandler.dump_traceback_later(seconds, exit=True, file=sys.__stderr__)
@@ -153,8 +168,8 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def import_learner_module(lesson: Lesson, impl_dir: Path,
-                          channel: Channel) -> tuple[list[tuple[str, str]] | None, Printed]:
+def import_learner_module(lesson: Lesson, impl_dir: Path, channel: Channel | Recorder
+                          ) -> tuple[list[tuple[str, str]] | None, Printed]:
     """Import the learner's module; ``(why it cannot be graded, or None; what it printed)``."""
     from harness import explain, loader
 
@@ -207,7 +222,7 @@ def import_learner_module(lesson: Lesson, impl_dir: Path,
 class _Events:
     """A pytest plugin that turns the run into events, one check at a time."""
 
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: Channel | Recorder) -> None:
         self.channel = channel
         self.index: dict[str, int] = {}
         self.limits: list[float] = []
@@ -269,7 +284,8 @@ def _short(text: str, limit: int = 600) -> str:
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-def run_checks(lesson: Lesson, impl_dir: Path, channel: Channel, verbose: bool) -> None:
+def run_checks(lesson: Lesson, impl_dir: Path, channel: Channel | Recorder,
+               verbose: bool) -> None:
     events = _Events(channel)
     args = [str(lesson.tests_dir), f"--kata-impl={impl_dir}", f"--rootdir={ROOT}",
             "-c", str(ROOT / "pytest.ini"), "-p", "no:faulthandler"]
@@ -294,6 +310,41 @@ def run_checks(lesson: Lesson, impl_dir: Path, channel: Channel, verbose: bool) 
     channel.send("done", problems=events.problems, threads=left)
 
 
+# Grading in this process, for tools that grade many versions of a module from one warmed-up
+# process (kata.mutants forks a child per version). A learner's grading never does this: it
+# runs ``main`` in a child of its own.
+
+def import_problem(path: Path) -> list[tuple[str, str]] | None:
+    """Why the module at ``path`` (``<folder>/<slug>/<module>.py``) cannot be graded, or None."""
+    from harness import guards
+
+    guards.install()
+    lesson = by_slug(path.parent.name)
+    assert lesson is not None, f"{path} is not laid out like lessons/"
+    return import_learner_module(lesson, path.parent.parent, Recorder())[0]
+
+
+def checks_here(lesson: Lesson, impl_dir: Path, verbose: bool = False) -> list[Any]:
+    """Run the lesson's checks in this process: one ``kata.report.CheckResult`` per check."""
+    from .report import CheckResult
+
+    recorder = Recorder()
+    run_checks(lesson, impl_dir, recorder, verbose)
+    names: list[str] = []
+    results = []
+    for event in recorder.events:
+        if event["event"] == "collected":
+            names = [check["name"] for check in event["checks"]]
+        elif event["event"] == "result":
+            results.append(CheckResult(names[event["index"]], event["outcome"] or "failed",
+                                       [tuple(pair) for pair in event["explanation"]],
+                                       event["printed"]))
+        elif event["event"] == "done" and event["problems"]:
+            results.append(CheckResult("the grader itself failed", "failed",
+                                       [("", problem) for problem in event["problems"]]))
+    return results
+
+
 def _limit_memory() -> None:
     try:
         import resource
@@ -311,9 +362,6 @@ def main(argv: list[str]) -> None:
     channel = Channel()
     _limit_memory()
     faulthandler.enable(file=sys.__stderr__, all_threads=True)  # a crash leaves a traceback
-    for path in (str(ROOT), str(TESTS_DIR)):
-        if path not in sys.path:
-            sys.path.insert(0, path)
     from harness import guards
 
     guards.install()

@@ -9,6 +9,7 @@
     python -m kata solution N [--yes]                    make solution LESSON=N [YES=1]
     python -m kata list                                  make list
     python -m kata test [pytest args]                    make test
+    python -m kata mutants [N] [-j J]                    make mutants [LESSON=N] [JOBS=J]
 
 Without N, check and watch resume at the first lesson not yet passed. Exit status: 0 when the
 command did its job (for check: every check passed), 1 when checks do not pass, 2 for bad
@@ -31,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import hints, manifest, snapshots
+from . import cards, hints, manifest, mutants, quiz, snapshots
 from .commands import option, suggest
 from .manifest import ROOT, Lesson, UnknownLesson
 from .terminal import Status, colour_wanted, write
@@ -294,6 +295,9 @@ def parser() -> argparse.ArgumentParser:
     command("list", cmd_list, "list the lessons", lesson=False)
     p = command("test", cmd_test, "the project's own test suite", lesson=False)
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    quiz.register(sub)  # interview practice: kata/quiz/, kata/cards.py
+    cards.register(sub)
+    mutants.configure(command("mutants", mutants.main, "mutation testing of the references"))
     return top
 
 

@@ -9,7 +9,9 @@
   once, naming the call: its timings would be invisible to the check, or take real seconds.
   Checks where real time is the point do not use that fixture, so these stay allowed there.
 * A socket connection to anything but loopback raises :class:`NetworkBlocked`: no check needs
-  the internet, and a real local server binds 127.0.0.1.
+  the internet, and a real local server binds 127.0.0.1. So does binding a socket to any
+  address but loopback (``""`` and ``0.0.0.0`` mean every interface): nothing listens
+  beyond the machine.
 
 "Graded code" is a file the loader imported (``loader.graded_files``); the harness, the fake
 services and the libraries may sleep, read clocks and wait as they like.
@@ -29,6 +31,7 @@ from . import loader
 
 _real_sleep = time.sleep
 _real_connect = socket.socket.connect
+_real_bind = socket.socket.bind
 _real_clocks: dict[str, Callable[[], Any]] = {
     name: getattr(time, name) for name in
     ("time", "monotonic", "perf_counter", "time_ns", "monotonic_ns", "perf_counter_ns")}
@@ -127,6 +130,15 @@ def _guarded_connect(self: socket.socket, address: Any) -> None:
     _real_connect(self, address)
 
 
+def _guarded_bind(self: socket.socket, address: Any) -> None:
+    if isinstance(address, tuple) and address and address[0] in ("", "0.0.0.0", "::"):
+        raise NetworkBlocked(f"the grader blocks listening on every interface ({address!r}): "
+                             f"bind 127.0.0.1")
+    if not _is_loopback(address):
+        raise NetworkBlocked(f"the grader blocks binding {address!r}: bind 127.0.0.1")
+    _real_bind(self, address)
+
+
 def install() -> None:
     """Install every guard for the rest of the process (idempotent)."""
     global _installed
@@ -138,4 +150,5 @@ def install() -> None:
     threading.Event.wait = _guarded_event_wait  # type: ignore[method-assign]
     threading.Condition.wait = _guarded_condition_wait  # type: ignore[method-assign]
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.bind = _guarded_bind  # type: ignore[method-assign]
     _installed = True
