@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 import pytest
 
@@ -38,8 +39,9 @@ def said(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def kata() -> Kata:
+    """``kata("check", "1", env={...})``: run ``python -m kata`` (see ``run_kata``)."""
     return run_kata
 
 
@@ -63,3 +65,20 @@ def repo_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", ".kata",
                                                               "__pycache__"))
     return copy
+
+
+T = TypeVar("T")
+
+
+def run_two_at_a_time(runs: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """Each run's result, by name, two running at once: CI has two cores, and a grading keeps
+    one busy while its parent waits."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(run) for name, run in runs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+@pytest.fixture(scope="session")
+def two_at_a_time() -> Callable[[dict[str, Callable[[], T]]], dict[str, T]]:
+    """``two_at_a_time({name: run})``: see ``run_two_at_a_time``."""
+    return run_two_at_a_time

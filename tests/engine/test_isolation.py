@@ -2,7 +2,8 @@
 grader down, and whatever ends grading early gets one line that names it.
 
 Each case is a lesson-1 module written the way a learner might (or a saboteur would); the
-report must say what happened, and the exit status is 0 only when every check passed.
+report must say what happened, and the exit status is 0 only when every check passed. The
+cases are graded two at a time (CI has two cores), once for the whole module.
 """
 
 from __future__ import annotations
@@ -12,96 +13,29 @@ import time
 import pytest
 
 # These run `python -m kata` in subprocesses: minutes on a loaded machine is not a hang.
-pytestmark = pytest.mark.timeout(120)
+pytestmark = pytest.mark.timeout(180)
 
-
-@pytest.fixture
-def graded(kata, impl_with):
-    """Grade a lesson-1 module: ``(the completed process, seconds it took)``."""
-
-    def run(source: str, **env: str):
-        started = time.monotonic()
-        result = kata("check", "1", "--impl", str(impl_with(source)), env=env)
-        return result, time.monotonic() - started
-
-    return run
-
-
-def test_os_exit_at_import_is_named(graded):
-    result, _ = graded("import os\nprint('8 of 8 checks pass.')\nos._exit(0)\n")
-    assert result.returncode == 1
-    assert "os._exit" in result.said and "while your module was being imported" in result.said
-    assert "No checks ran" in result.said
-
-
-def test_os_exit_in_the_function_is_named_and_fakes_nothing(graded):
-    result, _ = graded("import os\n\ndef retry(func, attempts=3):\n    os._exit(0)\n")
-    assert result.returncode == 1
-    assert "os._exit" in result.said and "exit status 0" in result.said
-    assert "while the check “Returns the result" in result.said
-    assert "(not run)" in result.said
-
-
-def test_a_signal_is_named(graded):
-    result, _ = graded("import os, signal\n\ndef retry(func, attempts=3):\n"
-                                 "    os.kill(os.getpid(), signal.SIGTERM)\n")
-    assert result.returncode == 1 and "SIGTERM" in result.said
-
-
-def test_a_segfault_is_named_with_the_line(graded):
-    result, _ = graded("import ctypes\n\ndef retry(func, attempts=3):\n"
-                                 "    return ctypes.string_at(0)\n")
-    assert result.returncode == 1
-    assert "segmentation fault (SIGSEGV)" in result.said and "retry.py, line 4" in result.said
-
-
-def test_running_out_of_memory_is_named(graded):
-    result, _ = graded("def retry(func, attempts=3):\n"
-                                 "    hoard = bytearray(8 * 1024 ** 3)\n")
-    assert result.returncode == 1 and "ran out of memory" in result.said
-
-
-def test_an_infinite_loop_in_every_check_stops_in_a_few_seconds(graded):
-    result, seconds = graded("def retry(func, attempts=3):\n    while True:\n"
-                                       "        pass\n")
-    assert result.returncode == 1
-    assert "timed out" in result.said and "retry.py, line " in result.said
-    assert result.said.count("(not run)") == 7
-    assert seconds < 8
-
-
-def test_an_infinite_loop_at_import_stops_at_the_limit(graded):
-    result, seconds = graded("while True:\n    pass\n")
-    assert result.returncode == 1
-    assert "importing your module did not finish within 0.5 s" in result.said
-    assert "retry.py, line 1" in result.said and seconds < 8
-
-
-def test_code_that_swallows_the_interruption_is_still_stopped(graded):
-    result, seconds = graded((
+LOOP = "def retry(func, attempts=3):\n    while True:\n        pass\n"
+CASES: dict[str, tuple[str, dict[str, str]]] = {
+    "exit_at_import": ("import os\nprint('8 of 8 checks pass.')\nos._exit(0)\n", {}),
+    "exit_in_function": ("import os\n\ndef retry(func, attempts=3):\n    os._exit(0)\n", {}),
+    "signal": ("import os, signal\n\ndef retry(func, attempts=3):\n"
+               "    os.kill(os.getpid(), signal.SIGTERM)\n", {}),
+    "segfault": ("import ctypes\n\ndef retry(func, attempts=3):\n"
+                 "    return ctypes.string_at(0)\n", {}),
+    "memory": ("def retry(func, attempts=3):\n    hoard = bytearray(8 * 1024 ** 3)\n", {}),
+    "loop_everywhere": (LOOP, {}),
+    "loop_at_import": ("while True:\n    pass\n", {}),
+    "swallows_the_interruption": (
         "def retry(func, attempts=3):\n"
         "    while True:\n"
         "        try:\n"
         "            while True:\n"
         "                pass\n"
         "        except:  # swallows the check's timeout too\n"
-        "            pass\n"))
-    assert result.returncode == 1
-    assert "kept running past its time limit" in result.said and "bare" in result.said
-    assert seconds < 10
-
-
-def test_without_sigalrm_the_watchdog_is_the_time_limit(graded):
-    # What Windows does (no SIGALRM): the child's own watchdog ends a check at its limit.
-    result, seconds = graded("def retry(func, attempts=3):\n    while True:\n"
-                                       "        pass\n", KATA_NO_SIGALRM="1")
-    assert result.returncode == 1
-    assert "timed out" in result.said and "retry.py, line " in result.said
-    assert seconds < 8
-
-
-def test_a_million_prints_at_import_and_in_the_function(graded):
-    result, _ = graded((
+        "            pass\n", {}),
+    "no_sigalrm": (LOOP, {"KATA_NO_SIGALRM": "1"}),
+    "million_prints": (
         "for n in range(10 ** 6):\n"
         "    print('importing', n)\n"
         "printed = False\n"
@@ -111,14 +45,101 @@ def test_a_million_prints_at_import_and_in_the_function(graded):
         "        printed = True\n"
         "        for n in range(10 ** 6):\n"
         "            print('retrying', n)\n"
-        "    raise NotImplementedError('retry')\n"), KATA_TIMEOUT="10")
+        "    raise NotImplementedError('retry')\n", {"KATA_TIMEOUT": "20"}),
+    "flood_past_print": ("import os\nfor _ in range(100):\n"
+                         "    os.write(1, b'x' * 100_000 + b'\\n')\n"
+                         "def retry(func, attempts=3):\n    raise NotImplementedError\n", {}),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(kata, two_at_a_time, tmp_path_factory):
+    """Every case graded once: ``{name: (the completed process, seconds it took)}``."""
+
+    def grade(name: str):
+        source, env = CASES[name]
+        folder = tmp_path_factory.mktemp(name) / "01_naive_retry"
+        folder.mkdir()
+        (folder / "retry.py").write_text(source)
+        started = time.monotonic()
+        result = kata("check", "1", "--impl", str(folder.parent), env=env, timeout=150)
+        return result, time.monotonic() - started
+
+    return two_at_a_time({name: (lambda name=name: grade(name)) for name in CASES})
+
+
+def test_os_exit_at_import_is_named(graded):
+    result, _ = graded["exit_at_import"]
+    assert result.returncode == 1
+    assert "os._exit" in result.said and "while your module was being imported" in result.said
+    assert "No checks ran" in result.said
+
+
+def test_os_exit_in_the_function_is_named_and_fakes_nothing(graded):
+    result, _ = graded["exit_in_function"]
+    assert result.returncode == 1
+    assert "os._exit" in result.said and "exit status 0" in result.said
+    assert "while the check “Returns the result" in result.said
+    assert "(not run)" in result.said
+
+
+def test_a_signal_is_named(graded):
+    result, _ = graded["signal"]
+    assert result.returncode == 1 and "SIGTERM" in result.said
+
+
+def test_a_segfault_is_named_with_the_line(graded):
+    result, _ = graded["segfault"]
+    assert result.returncode == 1
+    assert "segmentation fault (SIGSEGV)" in result.said and "retry.py, line 4" in result.said
+
+
+def test_running_out_of_memory_is_named(graded):
+    result, _ = graded["memory"]
+    assert result.returncode == 1 and "ran out of memory" in result.said
+
+
+def test_an_infinite_loop_in_every_check_stops_in_a_few_seconds(graded):
+    result, seconds = graded["loop_everywhere"]
+    assert result.returncode == 1
+    assert "timed out" in result.said and "retry.py, line " in result.said
+    assert result.said.count("(not run)") == 7
+    assert seconds < 10
+
+
+def test_an_infinite_loop_at_import_stops_at_the_limit(graded):
+    result, seconds = graded["loop_at_import"]
+    assert result.returncode == 1
+    assert "importing your module did not finish within 0.5 s" in result.said
+    assert "retry.py, line 1" in result.said and seconds < 10
+
+
+def test_code_that_swallows_the_interruption_is_still_stopped(graded):
+    result, seconds = graded["swallows_the_interruption"]
+    assert result.returncode == 1
+    assert "kept running past its time limit" in result.said and "bare" in result.said
+    assert seconds < 12
+
+
+def test_without_sigalrm_the_watchdog_is_the_time_limit(graded):
+    # What Windows does (no SIGALRM): the child's own watchdog ends a check at its limit.
+    result, seconds = graded["no_sigalrm"]
+    assert result.returncode == 1
+    assert "timed out" in result.said and "retry.py, line " in result.said
+    assert seconds < 10
+
+
+def test_a_million_prints_at_import_and_in_the_function(graded):
+    result, _ = graded["million_prints"]
     assert result.returncode == 1
     assert "0 of 8 checks pass." in result.said
+    assert "your module printed while it was imported (1,000,000 lines)" in result.said
+    assert "your code printed (1,000,000 lines)" in result.said
+    assert "999,988 more lines not shown" in result.said
     assert len(result.stdout) < 10_000
 
 
 def test_a_flood_past_print_is_capped(graded):
-    result, _ = graded("import os\nfor _ in range(100):\n"
-                                 "    os.write(1, b'x' * 100_000 + b'\\n')\n"
-                                 "def retry(func, attempts=3):\n    raise NotImplementedError\n")
+    result, _ = graded["flood_past_print"]
     assert result.returncode == 1 and len(result.stdout) < 10_000
+    assert "10,000,100 bytes straight to the terminal" in result.said

@@ -65,14 +65,53 @@ def test_check_with_a_missing_impl_folder(kata):
     assert result.returncode == 2 and "no such folder" in result.stderr
 
 
-def test_impl_folder_without_the_lesson_file(kata, tmp_path):
-    result = kata("check", "1", "--impl", str(tmp_path))
+SOURCES = {
+    "syntax_error": "def retry(func, attempts=3)\n    return func()\n",
+    "import_error": "import requests\n\nBROKEN = undefined_name\n",
+    "missing_name": "def retries(func, attempts=3):\n    return func()\n",
+    "loop_in_one_check": ("def retry(func, attempts=3):\n"
+                          "    if attempts == 5:\n"
+                          "        while True:\n"
+                          "            pass\n"
+                          "    raise ValueError\n"),
+    "real_sleep": "import time\ndef retry(func, attempts=3):\n    time.sleep(60)\n    return func()\n",
+    "threads_left": ("import threading\n"
+                     "_never = threading.Event()\n"
+                     "def retry(func, attempts=3):\n"
+                     "    threading.Thread(target=_never.wait).start()\n"
+                     "    raise NotImplementedError('retry')\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(kata, two_at_a_time, tmp_path_factory):
+    """The gradings these tests look at, each run once (two at a time)."""
+    def module(name: str) -> str:
+        folder = tmp_path_factory.mktemp(name)
+        (folder / LESSON_1).mkdir()
+        (folder / LESSON_1 / "retry.py").write_text(SOURCES[name])
+        return str(folder)
+
+    mine = tmp_path_factory.mktemp("outside") / "mine"
+    shutil.copytree(ROOT / "solutions", mine)
+    empty = tmp_path_factory.mktemp("empty")
+    runs = {name: (lambda name=name: kata("check", "1", "--impl", module(name), "--all"))
+            for name in SOURCES}
+    runs["starter"] = lambda: kata("check", "1")
+    runs["outside"] = lambda: kata("check", "1", "--impl", str(mine))
+    runs["no_lesson_file"] = lambda: kata("check", "1", "--impl", str(empty))
+    runs["verbose"] = lambda: kata("check", "1", "--impl", "solutions", "-v")
+    return two_at_a_time(runs)
+
+
+def test_impl_folder_without_the_lesson_file(graded):
+    result = graded["no_lesson_file"]
     assert result.returncode == 1
     assert f"{LESSON_1}/retry.py not found" in result.said
 
 
-def test_untouched_starter_fails_readably(kata):
-    result = kata("check", "1")
+def test_untouched_starter_fails_readably(graded):
+    result = graded["starter"]
     assert result.returncode == 1
     assert "Lesson 1: Naive retry" in result.said
     assert "not implemented yet: retry" in result.said
@@ -80,60 +119,52 @@ def test_untouched_starter_fails_readably(kata):
     assert "Traceback" not in result.said + result.stderr
 
 
-def test_reference_passes_from_an_absolute_path_outside_the_repo(kata, tmp_path):
-    shutil.copytree(ROOT / "solutions", tmp_path / "mine")
-    result = kata("check", "1", "--impl", str(tmp_path / "mine"))
+def test_reference_passes_from_an_absolute_path_outside_the_repo(graded):
+    result = graded["outside"]
     assert result.returncode == 0, result.stdout
     assert "8 of 8 checks pass." in result.said and "Lesson complete." in result.said
 
 
-def test_syntax_error_is_one_message_with_file_and_line(kata, impl_with):
-    folder = impl_with("def retry(func, attempts=3)\n    return func()\n")
-    result = kata("check", "1", "--impl", str(folder))
+def test_syntax_error_is_one_message_with_file_and_line(graded):
+    result = graded["syntax_error"]
     assert result.returncode == 1
     assert "syntax error in" in result.said and "retry.py, line 1" in result.said
     assert "No checks ran" in result.said and "✗" not in result.said
 
 
-def test_error_at_import_time_names_the_line(kata, impl_with):
-    folder = impl_with("import requests\n\nBROKEN = undefined_name\n")
-    result = kata("check", "1", "--impl", str(folder))
+def test_error_at_import_time_names_the_line(graded):
+    result = graded["import_error"]
     assert result.returncode == 1
     assert "importing your module failed" in result.said
     assert "NameError" in result.said and "line 3" in result.said
 
 
-def test_missing_function_is_named(kata, impl_with):
-    folder = impl_with("def retries(func, attempts=3):\n    return func()\n")
-    result = kata("check", "1", "--impl", str(folder))
-    assert "does not define `retry`" in result.said
+def test_missing_function_is_named(graded):
+    result = graded["missing_name"]
+    assert result.returncode == 1
+    assert result.said.count("does not define `retry`") == 1  # once, like a syntax error
+    assert "No checks ran" in result.said and "✗" not in result.said
 
 
-def test_infinite_loop_ends_in_a_timeout_that_says_so(kata, impl_with):
-    folder = impl_with((
-        "def retry(func, attempts=3):\n"
-        "    if attempts == 5:\n"
-        "        while True:\n"
-        "            pass\n"
-        "    raise ValueError\n"))
-    result = kata("check", "1", "--impl", str(folder), "--all")
+def test_infinite_loop_ends_in_a_timeout_that_says_so(graded):
+    result = graded["loop_in_one_check"]
     assert result.returncode == 1
     assert "timed out" in result.said and "retry.py, line" in result.said
 
 
-def test_a_real_sleep_is_reported_at_once(kata, impl_with):
-    folder = impl_with((
-        "import time\n"
-        "def retry(func, attempts=3):\n"
-        "    time.sleep(60)\n"
-        "    return func()\n"))
-    result = kata("check", "1", "--impl", str(folder), timeout=20)
-    assert "time.sleep(60) for real" in result.said
+def test_a_real_sleep_is_reported_at_once(graded):
+    assert "time.sleep(60) for real" in graded["real_sleep"].said
 
 
-def test_verbose_shows_pytest_output(kata):
-    result = kata("check", "1", "--impl", "solutions", "-v")
+def test_verbose_shows_pytest_output(graded):
+    result = graded["verbose"]
     assert result.returncode == 0 and "PASSED" in result.said
+
+
+def test_threads_left_running_do_not_hang_the_grader(graded):
+    result = graded["threads_left"]
+    assert result.returncode == 1
+    assert "left" in result.said and "thread(s) running" in result.said
 
 
 def test_hints_come_one_at_a_time_and_the_last_repeats(kata, repo_copy):
@@ -191,15 +222,3 @@ def test_an_old_python_gets_a_one_line_message():
                             text=True, timeout=30)
     assert result.returncode == 1
     assert "needs Python 3.11 or newer; this is Python 3.9" in result.stderr
-
-
-def test_threads_left_running_do_not_hang_the_grader(kata, impl_with):
-    folder = impl_with((
-        "import threading\n"
-        "_never = threading.Event()\n"
-        "def retry(func, attempts=3):\n"
-        "    threading.Thread(target=_never.wait).start()\n"
-        "    raise NotImplementedError('retry')\n"))
-    result = kata("check", "1", "--impl", str(folder), timeout=20)
-    assert result.returncode == 1
-    assert "left" in result.said and "thread(s) running" in result.said
