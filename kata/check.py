@@ -122,14 +122,15 @@ def results_of(run: Run) -> list[reporting.CheckResult]:
     for index, check in enumerate(run.checks):
         if check.outcome is not None:
             results.append(reporting.CheckResult(check.name, check.outcome, check.explanation,
-                                                 check.printed))
+                                                 check.printed, ended_grading=check.timed_out))
         elif index == run.stopped_at and run.stopped:
-            results.append(reporting.CheckResult(check.name, reporting.FAILED, run.stopped))
+            results.append(reporting.CheckResult(check.name, reporting.FAILED, run.stopped,
+                                                 ended_grading=True))
         else:
             results.append(reporting.CheckResult(check.name, reporting.NOT_RUN))
     if run.stopped and run.stopped_at is None and run.checks:
         results.append(reporting.CheckResult("grading ended early", reporting.FAILED,
-                                             run.stopped))
+                                             run.stopped, ended_grading=True))
     if run.grader_problems:
         results.append(reporting.CheckResult(
             "the grader itself failed (not your code): please report this", reporting.FAILED,

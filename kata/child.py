@@ -36,7 +36,8 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from .limits import grace
-from .manifest import ROOT, TESTS_DIR, Lesson, by_slug, find
+from .commands import suggest
+from .manifest import LESSONS_DIR, ROOT, TESTS_DIR, Lesson, by_slug, find
 
 # The grader's own modules (harness, fake_services) live beside the lessons.
 for _path in (str(ROOT), str(TESTS_DIR)):
@@ -182,6 +183,10 @@ def import_learner_module(lesson: Lesson, impl_dir: Path, channel: Channel | Rec
     shown = _shown(path)
     printed = Printed()
     if not path.is_file():
+        if impl_dir.resolve() == LESSONS_DIR.resolve():
+            return [("", f"{shown} not found: `{suggest('restore', lesson.number)}` brings "
+                         f"back your last version, `{suggest('reset', lesson.number)}` the "
+                         f"starter")], printed
         return [("", f"{shown} not found. The folder to grade must be laid out like "
                      f"lessons/: <folder>/{lesson.slug}/{lesson.module_file}")], printed
     try:

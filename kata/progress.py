@@ -67,7 +67,7 @@ def status(lesson: Lesson, regrade: Callable[[Lesson], None] | None = None) -> S
     path = lesson.learner_file()
     total = check_count(lesson)
     if not path.exists():
-        return Status(lesson, f"missing ({suggest('restore', lesson.number)} brings it back)",
+        return Status(lesson, f"missing (`{suggest('restore', lesson.number)}` brings it back)",
                       0, total)
     if path.read_bytes() == lesson.starter_file.read_bytes():
         return Status(lesson, "not started", 0, total)
@@ -76,10 +76,10 @@ def status(lesson: Lesson, regrade: Callable[[Lesson], None] | None = None) -> S
         regrade(lesson)
         result = stored_result(lesson)
     if result is None:
-        return Status(lesson, f"could not be graded (run {suggest('check', lesson.number)})",
+        return Status(lesson, f"could not be graded (run `{suggest('check', lesson.number)}`)",
                       0, total)
     if not result["total"]:
-        return Status(lesson, f"does not import (run {suggest('check', lesson.number)})",
+        return Status(lesson, f"does not import (run `{suggest('check', lesson.number)}`)",
                       0, total)
     words = "passed" if result["passed"] == result["total"] else \
         f"{result['passed']} of {result['total']} checks"

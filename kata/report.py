@@ -29,6 +29,9 @@ class CheckResult:
     outcome: str  #: passed / failed / skipped / not run
     explanation: Explanation = field(default_factory=list)
     printed: dict[str, Any] | None = None  #: ``{"text": first lines, "cut": lines cut}``
+    #: This check ended the grading (a timeout, a crash): shown in full even when it is not
+    #: the first failure, since what it says is why the rest did not run.
+    ended_grading: bool = False
 
     @property
     def passed(self) -> bool:
@@ -87,7 +90,8 @@ def render(report: Report, *, show_all: bool = False, colour: bool = False) -> s
     style, marks = _Style(colour), _marks()
     lines = _heading(report, style)
     failures = [r for r in report.results if r.outcome == FAILED]
-    in_full = failures if show_all else failures[:1]
+    in_full = failures if show_all else \
+        failures[:1] + [r for r in failures[1:] if r.ended_grading]
     for result in report.results:
         mark = marks[result.outcome]
         if result.outcome == PASSED:

@@ -38,6 +38,7 @@ class Check:
     outcome: str | None = None  # passed / failed / skipped, or None: never finished
     explanation: Explanation = field(default_factory=list)
     printed: dict[str, Any] | None = None
+    timed_out: bool = False  #: stopped by its time limit (and grading stopped with it)
 
 
 @dataclass
@@ -179,6 +180,7 @@ def supervise(lesson: Lesson, impl_dir: Path, *, verbose: bool = False,
                 check.outcome = event["outcome"] or "failed"
                 check.explanation = [tuple(pair) for pair in event["explanation"]]
                 check.printed = event["printed"]
+                check.timed_out = event["timed_out"]
                 running = None
                 phase, deadline = "between", now + BETWEEN_CHECKS_SECONDS
             elif kind == "done":

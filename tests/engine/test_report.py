@@ -109,3 +109,11 @@ def test_ascii_marks_on_request(monkeypatch):
     monkeypatch.setenv("KATA_ASCII", "1")
     text = render(Report("T", "f.py", RESULTS[:2], MAKE))
     assert "  PASS Opens" in text and "  FAIL Rejects" in text
+
+
+def test_the_check_that_ended_grading_is_shown_in_full_too():
+    crash = CheckResult(RESULTS[3].name, FAILED, [
+        ("", "grading stopped: the grading process crashed with a segmentation fault")],
+        ended_grading=True)
+    text = render(Report(TITLE, GRADED, [*RESULTS[:3], crash], MAKE))
+    assert "segmentation fault" in text and "not implemented yet" not in text
