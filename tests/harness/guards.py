@@ -3,11 +3,15 @@
 * A real ``time.sleep`` called from graded code raises :class:`RealSleepError` at once: the
   checks give every implementation a fake clock and an injected ``sleep``, and a real one
   would turn a one-second grade into minutes. ``sleep(0)`` (a thread switch) is allowed.
-* While a check runs on the fake clock (it uses the ``clock`` fixture), graded code that reads
-  the real clock (``time.time()``, ``time.monotonic()``, ``time.perf_counter()``) or waits for
-  real (``threading.Event().wait(60)``, ``Condition.wait(5)``) raises :class:`RealTimeError` at
-  once, naming the call: its timings would be invisible to the check, or take real seconds.
-  Checks where real time is the point do not use that fixture, so these stay allowed there.
+* While a check runs on the fake clock (it uses the ``clock`` fixture), graded code that waits
+  for real (``threading.Event().wait(60)``, ``Condition.wait(5)``) raises
+  :class:`RealTimeError` at once, naming the call: it would take real seconds. Graded code
+  that reads the real clock (``time.time()``, ``time.monotonic()``, ``time.perf_counter()``)
+  is noted instead (``real_clock_read``), and the report names that read under the check if
+  the check fails: reading a clock is harmless on its own (a log line's timestamp; lesson 15's
+  pybreaker judges by the wall clock), so it never fails a check by itself, but it is the
+  usual reason a breaker does not notice fake time passing. Checks where real time is the
+  point do not use that fixture, so all of this stays allowed there.
 * A socket connection to anything but loopback raises :class:`NetworkBlocked`: no check needs
   the internet, and a real local server binds 127.0.0.1. So does binding a socket to any
   address but loopback (``""`` and ``0.0.0.0`` mean every interface): nothing listens
@@ -39,6 +43,8 @@ _real_event_wait = threading.Event.wait
 _real_condition_wait = threading.Condition.wait
 _installed = False
 _fake_time_checks = 0  # how many running checks are on the fake clock (one, in practice)
+#: The first real-clock read by graded code in the current fake-time check: (call, where).
+real_clock_read: tuple[str, str] | None = None
 
 
 class RealSleepError(BaseException):
@@ -46,7 +52,7 @@ class RealSleepError(BaseException):
 
 
 class RealTimeError(RealSleepError):
-    """Graded code read the real clock or waited for real while a check ran on fake time."""
+    """Graded code waited for real while a check ran on fake time."""
 
 
 class NetworkBlocked(ConnectionError):
@@ -69,11 +75,11 @@ def _guarded_clock(name: str) -> Callable[[], Any]:
     real = _real_clocks[name]
 
     def clock() -> Any:
-        if _fake_time_checks and _called_from_graded_code():
-            raise RealTimeError(
-                f"your code read the real clock, time.{name}(), while this check runs on a "
-                f"fake one; read the injected `clock` instead (the check moves it, and your "
-                f"code never sees that time pass otherwise)")
+        global real_clock_read
+        if _fake_time_checks and real_clock_read is None and _called_from_graded_code():
+            caller = sys._getframe(1)
+            real_clock_read = (f"time.{name}()",
+                               f"{caller.f_code.co_filename}, line {caller.f_lineno}")
         return real()
 
     clock.__name__ = clock.__qualname__ = name
@@ -102,8 +108,10 @@ def _guarded_condition_wait(self: threading.Condition, timeout: float | None = N
 
 @contextlib.contextmanager
 def fake_time() -> Iterator[None]:
-    """While this is active, graded code may not read real clocks or wait with a timeout."""
-    global _fake_time_checks
+    """While this is active, graded code may not wait for real, and its real-clock reads are
+    noted in ``real_clock_read`` (cleared here, as a check starts)."""
+    global _fake_time_checks, real_clock_read
+    real_clock_read = None
     _fake_time_checks += 1
     try:
         yield

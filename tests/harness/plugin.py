@@ -106,10 +106,24 @@ def pytest_runtest_makereport(item: pytest.Item,
         if report.failed and call.excinfo is not None:
             report.kata_explanation = explain(call.excinfo.value, variant.path, manifest.ROOT)
             report.kata_timed_out = timed_out(call.excinfo.value)
+            if guards.real_clock_read is not None:
+                report.kata_explanation.append(("note", real_clock_note(guards.real_clock_read)))
         return report
     if variant.must_fail:
         _invert(report, call, variant)
     return report
+
+
+def real_clock_note(read: tuple[str, str]) -> str:
+    call, where = read
+    try:
+        path, line = where.rsplit(", ", 1)
+        where = f"{Path(path).resolve().relative_to(manifest.ROOT)}, {line}"
+    except ValueError:
+        pass
+    return (f"your code read the real clock, {call} ({where}), while this check runs on a fake "
+            f"one: read the injected `clock` instead (the check moves it; the real clock "
+            f"barely moves during a check)")
 
 
 def _invert(report: pytest.TestReport, call: pytest.CallInfo[None], variant: Variant) -> None:
