@@ -33,8 +33,6 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import pytest
-
 from .limits import grace
 from .commands import suggest
 from .manifest import LESSONS_DIR, ROOT, TESTS_DIR, Lesson, by_slug, find
@@ -93,7 +91,7 @@ class Printed:
         return {"text": "\n".join(shown), "cut": max(total - len(shown), 0)}
 
 
-class _Swapped:
+class CapturedPrints:
     """Send ``print`` and ``sys.stderr`` into a fresh :class:`Printed` while active."""
 
     def __enter__(self) -> Printed:
@@ -131,7 +129,7 @@ class Recorder:
         self.events.append({"event": event, **fields})
 
 
-def _watchdog(seconds: float) -> None:
+def watchdog(seconds: float) -> None:
     """End this process after ``seconds`` (with every thread's traceback on stderr)."""
     faulthandler.dump_traceback_later(seconds, exit=True, file=sys.__stderr__)
 
@@ -203,10 +201,10 @@ def import_learner_module(lesson: Lesson, impl_dir: Path, channel: Channel | Rec
 
     limit = default_limit()  # importing gets what one check gets
     channel.send("importing", limit=limit)
-    _watchdog(limit + grace(INBAND_TIMEOUTS))
+    watchdog(limit + grace(INBAND_TIMEOUTS))
     cancel = _alarm(limit)
     try:
-        with _Swapped() as printed:
+        with CapturedPrints() as printed:
             module = loader.load(path)
     except _ImportTimedOut as error:
         where = explain.learner_frame(error, path, ROOT)
@@ -229,74 +227,13 @@ def import_learner_module(lesson: Lesson, impl_dir: Path, channel: Channel | Rec
     return None, printed
 
 
-class _Events:
-    """A pytest plugin that turns the run into events, one check at a time."""
-
-    def __init__(self, channel: Channel | Recorder) -> None:
-        self.channel = channel
-        self.index: dict[str, int] = {}
-        self.limits: list[float] = []
-        self.problems: list[str] = []
-        self.current: dict[str, Any] = {}
-
-    def pytest_collection_finish(self, session: Any) -> None:
-        from harness.plugin import check_name
-
-        default = default_limit()
-        checks = []
-        for number, item in enumerate(session.items):
-            marker = item.get_closest_marker("timeout")
-            limit = float(marker.args[0]) if marker and marker.args else default
-            self.index[item.nodeid] = number
-            self.limits.append(limit)
-            checks.append({"name": check_name(item), "limit": limit})
-        self.channel.send("collected", checks=checks)
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Iterator[None]:
-        index = self.index[item.nodeid]
-        self.current = {"index": index, "outcome": None, "explanation": [], "timed_out": False}
-        self.channel.send("start", index=index)
-        _watchdog(self.limits[index] + grace(INBAND_TIMEOUTS))
-        try:
-            with _Swapped() as printed:
-                return (yield)
-        finally:
-            faulthandler.cancel_dump_traceback_later()
-            self.channel.send("result", printed=printed.summary(), **self.current)
-            if self.current["timed_out"]:  # the rest would most likely loop the same way
-                item.session.shouldstop = "a check ran out of time"
-
-    def pytest_runtest_logreport(self, report: Any) -> None:
-        if report.when == "call" or (report.when == "setup" and not report.passed):
-            if self.current.get("outcome") not in (None, "passed"):
-                return
-            self.current["outcome"] = report.outcome
-            if report.failed:
-                explanation = getattr(report, "kata_explanation", None)
-                if explanation is None:
-                    prefix = "the grader could not set this check up: " \
-                        if report.when == "setup" else ""
-                    explanation = [("", prefix + _short(report.longreprtext))]
-                self.current["explanation"] = explanation
-                self.current["timed_out"] = bool(getattr(report, "kata_timed_out", False))
-            elif report.skipped:
-                reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
-                self.current["explanation"] = [("", str(reason).removeprefix("Skipped: "))]
-
-    def pytest_collectreport(self, report: Any) -> None:
-        if report.failed:
-            self.problems.append(_short(report.longreprtext))
-
-
-def _short(text: str, limit: int = 600) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[:limit] + " ..."
-
-
 def run_checks(lesson: Lesson, impl_dir: Path, channel: Channel | Recorder,
                verbose: bool) -> None:
-    events = _Events(channel)
+    import pytest  # only now: a module that does not import is reported without it
+
+    from .events import Events
+
+    events = Events(channel)
     args = [str(lesson.tests_dir), f"--kata-impl={impl_dir}", f"--rootdir={ROOT}",
             "-c", str(ROOT / "pytest.ini"), *UNUSED_PLUGINS]
     if os.environ.get("KATA_TIMEOUT"):  # the grader's own tests shorten the per-check limit
