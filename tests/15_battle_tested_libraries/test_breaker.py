@@ -371,8 +371,8 @@ def test_default_settings(impl, clock):
 
 
 def test_answers_are_not_failures(impl, clock):
-    """A 4xx answer (400 to 429), malformed JSON or a bug in your own code is not a failure: raised unchanged, it counts as a success"""
-    for status in (400, 401, 403, 404, 409, 422, 429):
+    """A 4xx answer (400 to 499, 429 included), malformed JSON or a bug in your own code is not a failure: raised unchanged, it counts as a success"""
+    for status in (400, 401, 403, 404, 409, 418, 422, 429, 499):
         users = FakeService(f"users{status}", clock).script(503, status, 503)
         breaker = impl.make_breaker("users", failure_threshold=2)
         scenario = Scenario(f"the users service answers 503, {status}, 503; "
@@ -439,10 +439,11 @@ def test_answers_are_not_failures(impl, clock):
 
 
 def test_service_failures_are_failures(impl, clock):
-    """Connection refused or reset, connect and read timeouts, 500, 502, 503 and 504 each count as a failure, raised unchanged"""
+    """Connection refused or reset, connect and read timeouts, and every 5xx (500 to 599) each count as a failure, raised unchanged"""
     kinds = [("connection refused", refused()), ("connection reset", reset()),
              ("read timeout", read_timeout()), ("connect timeout", connect_timeout()),
-             ("500", 500), ("502", 502), ("503", 503), ("504", 504)]
+             ("500", 500), ("501", 501), ("502", 502), ("503", 503), ("504", 504),
+             ("599", 599)]
     for label, reply in kinds:
         users = FakeService("users", clock).script(reply)
         breaker = impl.make_breaker("users", failure_threshold=1)

@@ -131,7 +131,7 @@ def own_error(outcome: Outcome, fetch: Fetch) -> bool:
 
 
 def test_retries_transient_failures_until_success(impl, clock):
-    """Retries connection errors, timeouts, 5xx and 429 until a success, and returns it"""
+    """Retries connection errors, timeouts, every 5xx (500 to 599) and 429 until a success, and returns it"""
     users = FakeService("users", clock).script(refused(), read_timeout(), 503, 429, 200)
     scenario = Scenario("the users service refuses the connection, times out, answers 503, "
                         "then 429, then 200; make_retrying(attempts=5)(fetch_user)")
@@ -159,7 +159,8 @@ def test_retries_transient_failures_until_success(impl, clock):
                     expected="the arguments passed on to every call: user 7's JSON returned",
                     observed=str(outcome), timeline=users.timeline())
     for label, reply in [("connection reset", reset()), ("connect timeout", connect_timeout()),
-                         ("500", 500), ("502", 502), ("504", 504)]:
+                         ("500", 500), ("501", 501), ("502", 502), ("504", 504),
+                         ("599", 599)]:
         clock = FakeClock()
         users = FakeService("users", clock).script(reply, 200)
         scenario = Scenario(f"the users service: {label}, then 200; "
@@ -175,7 +176,7 @@ def test_does_not_retry_permanent_failures(impl):
     """Never retries a 4xx, malformed JSON, a bug or Ctrl-C: one call, the same error raised, no wait"""
     cases: list[tuple[str, Any, Callable[[Any], Any]]] = [
         (f"answers {status}", status, lambda user: user)
-        for status in (400, 401, 403, 404, 409, 422)]
+        for status in (400, 401, 403, 404, 409, 418, 422, 499)]
     cases += [("answers 200 with a body that is not JSON", malformed_json(), lambda user: user),
               ("answers 200, and the code reads a field the body lacks (a KeyError: a bug)",
                200, lambda user: user["name"])]
