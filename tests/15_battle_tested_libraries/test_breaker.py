@@ -467,17 +467,26 @@ class Recorder(pybreaker.CircuitBreakerListener):
     def __init__(self) -> None:
         self.transitions: list[tuple[str, str]] = []
         self.events: list[str] = []
+        self.breakers: list[Any] = []  # the cb each hook was handed
+        self.calls: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = []  # before_call's
+        self.errors: list[BaseException] = []  # failure's
 
     def state_change(self, cb: Any, old_state: Any, new_state: Any) -> None:
+        self.breakers.append(cb)
         self.transitions.append((getattr(old_state, "name", str(old_state)), new_state.name))
 
     def before_call(self, cb: Any, func: Any, *args: Any, **kwargs: Any) -> None:
+        self.breakers.append(cb)
+        self.calls.append((func, args, kwargs))
         self.events.append("before_call")
 
     def failure(self, cb: Any, exc: BaseException) -> None:
+        self.breakers.append(cb)
+        self.errors.append(exc)
         self.events.append("failure")
 
     def success(self, cb: Any) -> None:
+        self.breakers.append(cb)
         self.events.append("success")
 
 
@@ -528,6 +537,26 @@ def test_listeners_hear_every_transition(impl, clock):
                         expected=f"the {label} listener hears before_call and the outcome of "
                                  f"each call: {heard}",
                         observed=str(listener.events), timeline=caller.timeline(users))
+    failures = [thing for how, thing in caller.produced if how == "raised"]
+    caller.call("/users/7", timeout=1)
+    for label, listener in (("first", first), ("second", second)):
+        scenario.expect(all(cb is breaker for cb in listener.breakers),
+                        expected=f"every hook of the {label} listener is handed the breaker "
+                                 f"itself as cb",
+                        observed=", ".join(sorted({repr(cb) for cb in listener.breakers})))
+        scenario.expect(len(listener.errors) == 2
+                        and all(a is b for a, b in zip(listener.errors, failures)),
+                        expected=f"the {label} listener's failure hook is handed each exception "
+                                 f"the call raised, the very objects",
+                        observed=repr(listener.errors), timeline=caller.timeline(users))
+        last = listener.calls[-1] if listener.calls else None
+        scenario.expect(last is not None and last[0] == caller._protected
+                        and last[1] == ("/users/7",) and last[2] == {"timeout": 1},
+                        expected=f"a last breaker.call(fetch_user, '/users/7', timeout=1): the "
+                                 f"{label} listener's before_call is handed fetch_user and "
+                                 f"its arguments",
+                        observed=f"before_call({last!r})" if last else "no before_call",
+                        timeline=caller.timeline(users))
 
     users = FakeService("orders", clock).down(503)
     third = Recorder()

@@ -493,20 +493,21 @@ def test_stops_when_retry_after_exceeds_max_delay(impl):
 
 
 def test_retry_after_only_on_429_and_503(impl, clock, jitter):
-    """Reads Retry-After only on 429 and 503, and only when readable; otherwise full jitter"""
+    """Reads Retry-After only on 429 and 503, and only when present and readable; otherwise full jitter"""
     users = FakeService("users", clock).script(error(500, retry_after=5),
                                                error(502, retry_after=5),
-                                               error(503, retry_after="soon"), 200)
+                                               error(503, retry_after="soon"), 429, 200)
     jitter.always(0.5)
     scenario = Scenario("the users service answers 500 with Retry-After: 5, 502 with "
-                        "Retry-After: 5, 503 with Retry-After: soon, then 200; every random "
-                        "draw is 0.5; make_retrying(attempts=4, base_delay=1, "
-                        "max_delay=10)(fetch_user)")
-    outcome = run(impl, scenario, clock, Fetch(users), attempts=4, base_delay=1.0,
+                        "Retry-After: 5, 503 with Retry-After: soon, 429 with no Retry-After, "
+                        "then 200; every random draw is 0.5; make_retrying(attempts=5, "
+                        "base_delay=1, max_delay=10)(fetch_user)")
+    outcome = run(impl, scenario, clock, Fetch(users), attempts=5, base_delay=1.0,
                   max_delay=10.0)
-    scenario.expect(outcome.returned and same_waits(clock.sleeps, [0.5, 1.0, 2.0]),
-                    expected="waits [0.5, 1, 2]: full jitter each time (a 500 or 502 does not "
-                             "set the pace, and 'soon' is no number of seconds), then the user",
+    scenario.expect(outcome.returned and same_waits(clock.sleeps, [0.5, 1.0, 2.0, 4.0]),
+                    expected="waits [0.5, 1, 2, 4]: full jitter each time (a 500 or 502 does "
+                             "not set the pace, 'soon' is no number of seconds, and a 429 that "
+                             "names no delay leaves it to the backoff), then the user",
                     observed=f"{outcome}; waits {shown(clock.sleeps)}",
                     timeline=users.timeline())
 
