@@ -14,7 +14,6 @@ import gc
 import importlib
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -31,8 +30,6 @@ from ..manifest import Lesson
 KILLED, TIMEOUT, SURVIVED, ERROR = "killed", "timeout", "survived", "error"
 #: A graded version that outlives every per-check limit is stopped after this many seconds.
 HARD_LIMIT_SECONDS = 30.0
-#: How a check stopped by its time limit reads (pytest-timeout's words, or the report's).
-_TIMED_OUT = re.compile(r"\btime(d)? ?out\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -130,8 +127,10 @@ def _start(lesson: Lesson, folder: Path, key: int, build: Callable[[], str]) -> 
 def _grade_here(lesson: Lesson, folder: Path, source: str) -> tuple[str, str]:
     """What ``make check`` does (kata.check.grade), stopping at the first failing check."""
     from ..check import import_problem, run_checks
+    from . import timeouts
 
-    os.environ["PYTEST_ADDOPTS"] = f"{os.environ.get('PYTEST_ADDOPTS', '')} -x".strip()
+    extra = f"-x -p {timeouts.__name__}"  # stop at the first failure; note timeouts
+    os.environ["PYTEST_ADDOPTS"] = f"{os.environ.get('PYTEST_ADDOPTS', '')} {extra}".strip()
     os.environ["KATA_HARD_LIMIT"] = str(HARD_LIMIT_SECONDS)
     path = lesson.learner_file(folder)
     path.parent.mkdir(parents=True)
@@ -140,8 +139,7 @@ def _grade_here(lesson: Lesson, folder: Path, source: str) -> tuple[str, str]:
         return KILLED, "importing the module"
     for result in run_checks(lesson, folder, verbose=False):
         if not result.passed:
-            text = " ".join(text for _, text in result.explanation)
-            return (TIMEOUT if _TIMED_OUT.search(text) else KILLED), result.name
+            return (TIMEOUT if timeouts.stopped else KILLED), result.name
     return SURVIVED, ""
 
 
