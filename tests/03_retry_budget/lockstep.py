@@ -36,6 +36,9 @@ _MAY_BLOCK = frozenset(name for name in dis.opmap
                        if ("CALL" in name or "WITH" in name) and name != "PRECALL")
 #: How long to wait for a thread that has not come back from an instruction that cannot block.
 _PATIENCE = 1.0
+#: Where the OS cannot say whether a thread sleeps (no /proc): how long before taking a thread
+#: that has not come back from a call to be blocked.
+_UNSURE = 0.03
 
 
 class Lockstep:
@@ -53,6 +56,7 @@ class Lockstep:
         self._started: set[int] = set()
         self._may_block: dict[int, bool] = {}
         self._steps = [0, 0]  # the instructions (or lines) each thread has run
+        self._natives: dict[int, int] = {}
         self.stalls = 0
 
     def run(self, first: Callable[[], Any], second: Callable[[], Any],
@@ -75,6 +79,7 @@ class Lockstep:
 
     def _body(self, me: int, action: Callable[[], Any],
               errors: list[BaseException | None]) -> None:
+        self._natives[me] = threading.get_native_id()
         sys.settrace(self._tracer(me))
         try:
             action()
@@ -113,8 +118,7 @@ class Lockstep:
                 # for: let the other come back first, so the two resume in step right after
                 # the release (instead of this thread running on alone, GIL in hand, through
                 # whatever it does next outside the lock).
-                self._cond.wait_for(lambda: not self._still_stalled(other),
-                                    self._stall_timeout)
+                self._wait_for_release(other)
             self._stalled.discard(me)
             # What this thread runs once it has the turn: may it block (on a lock)? A line
             # may hold any call, so in line steps the answer is always yes.
@@ -128,9 +132,15 @@ class Lockstep:
                 self._turn = other
                 self._cond.notify_all()
             self._started.add(me)
+            waited = 0.0
             while self._turn != me and self._active(other):
                 patience = self._stall_timeout if self._may_block.get(other) else _PATIENCE
                 if not self._cond.wait(patience) and self._turn != me:
+                    waited += patience
+                    asleep = self._asleep(other)
+                    if waited < _PATIENCE and (asleep is False
+                                               or (asleep is None and waited < _UNSURE)):
+                        continue  # running, or waiting for a CPU on a busy machine: not blocked
                     self._stalled.add(other)  # blocked (on a lock we cannot see): run alone
                     self.stalls += 1
             self._turn = me
@@ -142,6 +152,30 @@ class Lockstep:
     def _still_stalled(self, thread: int) -> bool:
         """Whether ``thread`` is still running and not back from the call it blocked in."""
         return thread in self._running and thread in self._stalled
+
+    def _wait_for_release(self, other: int) -> None:
+        """Give ``other`` (blocked on a lock) the time to come back, in case it was just freed.
+
+        It comes back at once if it was; if the OS still has it asleep after a short wait (the
+        GIL is free meanwhile), it is still blocked: go on without it."""
+        waited = 0.0
+        while self._still_stalled(other) and waited < _PATIENCE:
+            self._cond.wait(self._stall_timeout)
+            waited += self._stall_timeout
+            asleep = self._asleep(other)
+            if self._still_stalled(other) and (asleep is True
+                                               or (asleep is None and waited >= _UNSURE)):
+                return
+
+    def _asleep(self, thread: int) -> bool | None:
+        """Whether the OS has ``thread`` asleep (blocked on a lock, a condition...) rather than
+        running or waiting for a CPU; ``None`` where it cannot tell (no Linux ``/proc``)."""
+        try:
+            with open(f"/proc/self/task/{self._natives[thread]}/stat", "rb") as stat:
+                state = stat.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError, KeyError):
+            return None
+        return state in (b"S", b"D")
 
 
 def _opname(frame: FrameType) -> str:

@@ -579,7 +579,7 @@ def test_budget_is_safe_under_concurrent_callers(impl):
         scenario = Scenario(f"{description} (the threads are made to take turns, one {step} "
                             f"each, inside your module)")
         run = lockstep.Lockstep(loader.graded_files, by_line=by_line,
-                                stall_timeout=0.03 if by_line else 0.02)
+                                stall_timeout=0.005)
         errors = run.run(getattr(budget, pair[0]), getattr(budget, pair[1]))
         for error in errors:
             if isinstance(error, NotImplementedError):
