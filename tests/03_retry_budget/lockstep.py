@@ -15,11 +15,15 @@ A correct budget holds a lock around each update. When one thread holds it, the 
 inside the call that acquires it and cannot take its turn; the holder notices that the other
 thread has not come back from a call within ``stall_timeout`` and runs on alone until the
 other thread moves again. After each call it makes meanwhile (one of them releases the lock)
-it waits up to ``stall_timeout`` for the other to come back; the one that was blocked then
-runs alone until it has taken as many steps as the holder, and the turns resume. So a lock
-taken and released *before* an unlocked update (a counter kept under the lock, the tokens
-updated after it) does not put the threads out of step: they still reach that update side by
-side. That costs a few short waits per contended update, and only for code that locks.
+it gives the other the time to come back; the one that was blocked then runs alone until it
+has taken as many steps as the holder, and the turns resume. So a lock taken and released
+*before* an unlocked update (a counter kept under the lock, the tokens updated after it) does
+not put the threads out of step: they still reach that update side by side.
+
+A thread that does not come back in time is taken to be blocked only if the OS says it sleeps
+(Linux ``/proc``); one that is merely waiting for a CPU on a busy machine is waited for, so
+the turns hold under load. That costs a few milliseconds per contended update, and only for
+code that locks.
 """
 
 from __future__ import annotations
