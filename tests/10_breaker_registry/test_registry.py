@@ -56,7 +56,8 @@ def test_same_service_same_breaker(impl, clock):
     """Returns the same breaker for the same service, and a separate one for each other"""
     registry = impl.BreakerRegistry(defaults={"failure_threshold": 3}, clock=clock)
     scenario = Scenario("registry = BreakerRegistry(defaults={'failure_threshold': 3}); "
-                        "registry.get('users') twice, then registry.get('payments')")
+                        "registry.get('users') twice, then registry.get('payments'), then 300 "
+                        "other services, then 'users' and 'Users'")
     users_breaker = registry.get("users")
     again = registry.get("users")
     payments_breaker = registry.get("payments")
@@ -69,6 +70,13 @@ def test_same_service_same_breaker(impl, clock):
     scenario.expect(names == ("users", "payments"),
                     expected="breakers named after their service: 'users' and 'payments'",
                     observed=f"names {names[0]!r} and {names[1]!r}")
+    for number in range(300):  # more services than functools.lru_cache keeps by default
+        registry.get(f"service-{number}")
+    scenario.expect(registry.get("users") is users_breaker,
+                    expected="after 300 more services, registry.get('users') is still the "
+                             "users breaker (a registry never forgets a breaker: it holds its "
+                             "state)",
+                    observed="a new breaker for users (was it evicted from a bounded cache?)")
     capital = registry.get("Users")
     scenario.expect(capital is not users_breaker and getattr(capital, "name", None) == "Users",
                     expected="registry.get('Users'): another name, so another breaker, named "

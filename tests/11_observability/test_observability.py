@@ -947,6 +947,41 @@ def test_listeners_run_outside_the_breaker_lock(impl, clock):
                              f"listener would stall every caller)")
 
 
+def test_a_listener_may_add_a_listener(impl, clock):
+    """A listener may add another listener while it runs: nothing hangs, nothing is lost"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
+                                  clock=clock)
+    late = Recorder()
+
+    def adds_one(event: Any) -> None:
+        if not late.events and late not in added:
+            added.append(late)
+            breaker.add_listener(late)  # e.g. an exporter that subscribes on first sight
+
+    added: list[Recorder] = []
+    breaker.add_listener(adds_one)
+    outcomes: list[Outcome] = []
+    worker = threading.Thread(
+        target=lambda: outcomes.extend(through(breaker, fetcher(users)) for _ in range(2)),
+        daemon=True)
+    worker.start()
+    worker.join(1.0)
+    for outcome in outcomes:
+        if isinstance(outcome.error, NotImplementedError):
+            raise outcome.error
+    scenario = Scenario("a listener calls breaker.add_listener(another) when it hears its "
+                        "first event; users answers 503 to two calls")
+    scenario.expect(not worker.is_alive(),
+                    expected="both calls return",
+                    observed="the first call is still stuck after 1 s: publishing holds a lock "
+                             "that add_listener needs (copy the listeners, then call them "
+                             "with no lock held)")
+    scenario.expect(late.kinds()[-1:] == ["failure"],
+                    expected="the added listener hears the second call's failure",
+                    observed=f"it heard {late.kinds()}", timeline=users.timeline())
+
+
 def _lockstep() -> ModuleType:
     """Lesson 3's lockstep runner: two threads taking turns, one bytecode instruction each."""
     key = "_lesson11_lockstep"
