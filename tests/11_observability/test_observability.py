@@ -1103,60 +1103,6 @@ def test_a_snapshot_agrees_with_itself_under_concurrent_calls(impl, clock):
                     f"metrics() raised {errors[0]!r}" if errors else "no snapshot")
 
 
-def test_a_snapshot_never_mixes_two_moments(impl, clock):
-    """metrics() taken while another thread's call opens the breaker shows one moment only"""
-    users = FakeService("users", clock).down(503)
-    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30, name="users",
-                                  clock=clock)
-    clock.advance(5.0)
-    snapshots: list[Any] = []
-    done = threading.Event()
-
-    def trip() -> None:
-        try:
-            through(breaker, fetcher(users))
-        finally:
-            done.set()
-
-    def watch() -> None:
-        for _ in range(500):  # a bound, in case the other thread never finishes
-            finished = done.is_set()
-            snapshots.append(breaker.metrics())
-            if finished:
-                return
-
-    run = _lockstep().Lockstep(loader.graded_files, stall_timeout=0.02)
-    errors = run.run(trip, watch)
-    for problem in errors:
-        if isinstance(problem, NotImplementedError):
-            raise problem
-    scenario = Scenario("a breaker created at t=0 (failure_threshold=1); at t=5 one thread's "
-                        "call fails and opens the breaker while another thread takes metrics() "
-                        "again and again, the two made to take turns one bytecode instruction "
-                        "at a time inside your module")
-    scenario.expect(not any(errors), expected="the call and every metrics() return",
-                    observed="; ".join(repr(e) for e in errors if e is not None))
-
-    def moment(m: Any) -> str | None:
-        if m.state == impl.State.CLOSED and close(m.seconds_in_state, 5.0) \
-                and (m.calls, m.failures, m.successes, m.rejections) == (0, 0, 0, 0):
-            return "before"
-        if m.state == impl.State.OPEN and close(m.seconds_in_state, 0.0) \
-                and (m.calls, m.failures, m.successes, m.rejections) == (1, 1, 0, 0):
-            return "after"
-        return None
-
-    torn = next((m for m in snapshots if moment(m) is None), None)
-    scenario.expect(torn is None and bool(snapshots) and moment(snapshots[-1]) == "after",
-                    expected="every snapshot is the moment before the call (CLOSED for 5.0 s, "
-                             "0 calls) or the moment after (OPEN for 0.0 s, 1 failed call), "
-                             "never parts of both: count each outcome under the lock that "
-                             "changes the state, and read everything under it",
-                    observed=repr(torn) if torn is not None else
-                    f"{len(snapshots)} snapshots, the last {snapshots[-1]!r}" if snapshots
-                    else "no snapshot")
-
-
 # -- status lines -------------------------------------------------------------------------------
 
 
