@@ -1,21 +1,39 @@
-"""Fake, flaky HTTP services and a fake clock for the circuit breaker kata.
+"""Fake, flaky HTTP services and clocks for the circuit breaker kata.
 
-The pieces, each in its own module:
+One behaviour model, two transports. The pieces, each in its own module:
 
-* :class:`FakeClock` (``clock``): monotonic time that moves only when told to;
-* replies (``replies``): ``ok()``, ``error(503)``, ``refused()``, ``read_timeout()``...;
-* :class:`FakeService` (``service``): a scripted service that records every call;
-* :class:`FakeNetwork` (``network``): makes services reachable with ``requests``.
+* clocks (``clock``): :class:`FakeClock`, monotonic time that moves only when told to, and
+  :class:`RealClock`, real seconds since a start, with the same face;
+* replies (``replies``): ``ok()``, ``error(503)``, ``reset()``, ``dribble()``...: the fault
+  vocabulary, and ``parse_reply("503")`` for replies written as text;
+* the behaviour model (``behaviour``): scripts, outages, error rates, routes, hooks, faults
+  asked for by request headers; the call log (``calls``): :class:`Call`, :class:`Event`,
+  ``buckets()`` for timelines;
+* in process (``service``, ``network``): :class:`FakeService` on a fake clock, reachable
+  with ``requests`` through :class:`FakeNetwork` (or directly, a hundred times faster);
+* on real sockets (``live``, ``pool``, ``wire``): :class:`LiveService`, an HTTP server on
+  127.0.0.1 with a bounded worker pool and the faults only a real socket makes;
+  :class:`LiveNetwork` for several on one time line; ``closed_port()`` for a refusal;
+* ``python -m fake_services serve NAME`` (``cli``): one live service to poke at with curl.
 """
 
-from .clock import FakeClock
+from .behaviour import ABORT_HEADER, DELAY_HEADER, FAULT_HEADER, Request
+from .calls import Bucket, Call, Event, buckets
+from .clock import FakeClock, RealClock
+from .live import ClosedPort, LiveNetwork, LiveService, ServiceStuck, closed_port, stop_all
 from .network import FakeNetwork, StrayRequestError
-from .replies import (Reply, connect_timeout, error, malformed_json, ok, read_timeout, refused,
-                      reset)
-from .service import NO_TIMEOUT_WAIT, Call, FakeService, describe_calls
+from .pool import PoolStats, WorkerPool
+from .replies import (Reply, black_hole, connect_timeout, dribble, error, garbage, half_close,
+                      malformed_json, ok, parse_reply, read_timeout, refused, reset,
+                      reset_mid_body, slow_headers, truncated)
+from .service import NO_TIMEOUT_WAIT, FakeService, describe_calls
 
 __all__ = [
-    "Call", "FakeClock", "FakeNetwork", "FakeService", "NO_TIMEOUT_WAIT", "Reply",
-    "StrayRequestError", "connect_timeout", "describe_calls", "error", "malformed_json", "ok",
-    "read_timeout", "refused", "reset",
+    "ABORT_HEADER", "Bucket", "Call", "ClosedPort", "DELAY_HEADER", "Event", "FAULT_HEADER",
+    "FakeClock", "FakeNetwork", "FakeService", "LiveNetwork", "LiveService", "NO_TIMEOUT_WAIT",
+    "PoolStats", "RealClock", "Reply", "Request", "ServiceStuck", "StrayRequestError",
+    "WorkerPool", "black_hole", "buckets", "closed_port", "connect_timeout", "describe_calls",
+    "dribble", "error", "garbage", "half_close", "malformed_json", "ok", "parse_reply",
+    "read_timeout", "refused", "reset", "reset_mid_body", "slow_headers", "stop_all",
+    "truncated",
 ]

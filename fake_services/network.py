@@ -87,5 +87,8 @@ class FakeNetwork:
         if parts.query:
             path += "?" + parts.query
         timeout = getattr(request, "req_kwargs", {}).get("timeout")
-        reply = service.respond(request.method or "GET", path, timeout)
-        return service.render(reply, path)
+        body = request.body.encode() if isinstance(request.body, str) else request.body
+        reply, call = service.serve(request.method or "GET", path, timeout,
+                                    headers=dict(request.headers),
+                                    body=body if isinstance(body, bytes) else b"")
+        return service.render(reply, path, call.number)

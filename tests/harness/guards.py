@@ -4,7 +4,9 @@
   checks give every implementation a fake clock and an injected ``sleep``, and a real one
   would turn a one-second grade into minutes. ``sleep(0)`` (a thread switch) is allowed.
 * A socket connection to anything but loopback raises :class:`NetworkBlocked`: no check needs
-  the internet, and a real local server binds 127.0.0.1.
+  the internet, and a real local server binds 127.0.0.1. So does binding a socket to any
+  address but loopback (``""`` and ``0.0.0.0`` mean every interface): nothing listens
+  beyond the machine.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from . import loader
 
 _real_sleep = time.sleep
 _real_connect = socket.socket.connect
+_real_bind = socket.socket.bind
 _installed = False
 
 
@@ -58,6 +61,15 @@ def _guarded_connect(self: socket.socket, address: Any) -> None:
     _real_connect(self, address)
 
 
+def _guarded_bind(self: socket.socket, address: Any) -> None:
+    if isinstance(address, tuple) and address and address[0] in ("", "0.0.0.0", "::"):
+        raise NetworkBlocked(f"the grader blocks listening on every interface ({address!r}): "
+                             f"bind 127.0.0.1")
+    if not _is_loopback(address):
+        raise NetworkBlocked(f"the grader blocks binding {address!r}: bind 127.0.0.1")
+    _real_bind(self, address)
+
+
 def install() -> None:
     """Install both guards for the rest of the process (idempotent)."""
     global _installed
@@ -65,4 +77,5 @@ def install() -> None:
         return
     time.sleep = _guarded_sleep
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.bind = _guarded_bind  # type: ignore[method-assign]
     _installed = True
