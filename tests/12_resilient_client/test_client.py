@@ -445,6 +445,16 @@ def test_deadline_error_and_fallback(impl, live_network):
                              "machine)", observed=f"{users.call_count} calls",
                     timeline=live_network.timeline())
 
+    r = rig(impl, live_network, clock=time.monotonic, deadline=0.2, attempt_timeout=5.0,
+            max_attempts=1)
+    scenario = Scenario("users never answers; deadline=0.2, attempt_timeout=5.0, "
+                        "max_attempts=1, no fallback")
+    run = timed(lambda: r.client.get(f"{users.url}/users/3"), limit=0.2 + 2 * TOLERANCE)
+    scenario.expect(run.within(0.2 + TOLERANCE) and run.outcome.raised(impl.DeadlineExceeded),
+                    expected="the only attempt, cut by the deadline, ends in DeadlineExceeded "
+                             "(not in the attempt's own timeout)", observed=run.shown(),
+                    timeline=live_network.timeline())
+
     r = rig(impl, live_network, clock=time.monotonic, deadline=2.0,
             attempt_timeout=0.1, max_attempts=20, fallback="record")
     scenario = Scenario("users never answers; the client's deadline is 2.0 but this get "
@@ -631,18 +641,24 @@ def test_broken_bodies_and_timeouts_count_for_the_breaker(impl, live_network):
     for name, reply, timeout in (("reset", reset_mid_body(), 0.5),
                                  ("slow", dribble(every=0.05, size=60), 0.1)):
         users = live_network.service(f"users-{name}").always(reply)
-        r = rig(impl, live_network, clock=time.monotonic, attempt_timeout=timeout,
-                breaker={"failure_threshold": 2}, max_attempts=2)
+        r = rig(impl, live_network, clock=time.monotonic, deadline=0.5,
+                attempt_timeout=timeout, breaker={"failure_threshold": 2}, max_attempts=2)
         what = ("resets the connection after 3 body bytes" if name == "reset" else
                 "sends its body a byte every 50 ms (attempt_timeout=0.1)")
-        scenario = Scenario(f"users {what}; failure_threshold=2, max_attempts=2; 2 gets")
-        outcomes = [said(get(r.client, f"{users.url}/users/1")) for _ in range(2)]
+        scenario = Scenario(f"users {what}; failure_threshold=2, max_attempts=2, "
+                            f"deadline=0.5; 2 gets")
+        first = get(r.client, f"{users.url}/users/1")
         users.wait_idle()
-        scenario.expect(users.call_count == 2,
-                        expected="the first get's 2 attempts fail and open the breaker; the "
-                                 "second get is rejected without a call",
+        scenario.expect(users.call_count == 2 and support.state_name(r.breaker(users)) == "OPEN",
+                        expected="the first get makes 2 attempts, both fail, and the breaker "
+                                 "counts both: OPEN",
                         observed=f"{users.call_count} calls, breaker "
-                                 f"{support.state_name(r.breaker(users))}; {outcomes}",
+                                 f"{support.state_name(r.breaker(users))}; {said(first)}",
+                        timeline=live_network.timeline())
+        second = get(r.client, f"{users.url}/users/1")
+        scenario.expect(users.call_count == 2 and second.raised(impl.CircuitOpenError),
+                        expected="the second get rejected with CircuitOpenError, no call",
+                        observed=f"{users.call_count - 2} more calls; {said(second)}",
                         timeline=live_network.timeline())
 
 
