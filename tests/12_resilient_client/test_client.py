@@ -208,6 +208,45 @@ def test_a_404_leaves_the_breaker_and_the_budget_alone(impl, live_network):
 
 
 @pytest.mark.timeout(5)
+def test_a_429_is_retried_but_never_opens_the_breaker(impl, live_network):
+    """Retries a 429, and never counts it as a failure for the breaker"""
+    users = live_network.service("users").script(429, 429, 200, 429, 429, 429)
+    r = rig(impl, live_network, breaker={"failure_threshold": 2}, max_attempts=3)
+    scenario = Scenario("failure_threshold=2, max_attempts=3, no fallback; users answers "
+                        "429, 429, 200, then 429, 429, 429")
+    first = get(r.client, f"{users.url}/users/1")
+    second = get(r.client, f"{users.url}/users/2")
+    scenario.expect(status_of(first) == 200 and status_of(second) == 429
+                    and users.call_count == 6,
+                    expected="the first get retries twice and returns the 200; the second "
+                             "makes 3 attempts and returns the last 429: 6 calls",
+                    observed=f"{said(first)}, then {said(second)}; {users.call_count} calls",
+                    timeline=live_network.timeline())
+    scenario.expect(support.state_name(r.breaker(users)) == "CLOSED",
+                    expected="the breaker still CLOSED: a 429 says 'slow down', not 'down' "
+                             "(the breaker counts 5xx answers only)",
+                    observed=f"breaker {support.state_name(r.breaker(users))}")
+
+
+@pytest.mark.timeout(5)
+def test_default_backoff_is_full_jitter(impl, live_network):
+    """Waits full jitter by default: each wait below 0.05 × 2**k, never the ceiling itself"""
+    users = live_network.service("users").script(503, 503, 503, 200)
+    clock = JumpClock()
+    client = impl.ResilientClient(registry=impl.BreakerRegistry(
+        defaults={"failure_threshold": 100}, clock=clock), budget=impl.RetryBudget(1000),
+        max_attempts=4, session=live_network.session(), clock=clock, sleep=clock.sleep)
+    scenario = Scenario("users answers 503, 503, 503, then 200; max_attempts=4 and no "
+                        "backoff given (the default: full jitter, base 0.05 s, cap 1 s)")
+    outcome = get(client, f"{users.url}/users/1")
+    ceilings = [0.05, 0.1, 0.2]
+    scenario.expect(status_of(outcome) == 200 and len(clock.sleeps) == 3 and all(
+        0 <= wait < ceiling for wait, ceiling in zip(clock.sleeps, ceilings)),
+        expected="the 200 after 3 waits, each in [0, 0.05), [0, 0.1), [0, 0.2)",
+        observed=f"{said(outcome)}; waits {clock.sleeps}", timeline=live_network.timeline())
+
+
+@pytest.mark.timeout(5)
 def test_undecodable_body_is_not_retried(impl, live_network):
     """Never retries a body that cannot be decoded, and falls back on none"""
     broken = Reply(200, body="this is not gzip", headers={"Content-Encoding": "gzip"})
@@ -272,8 +311,10 @@ def test_budget_is_shared_across_calls(impl, live_network):
     r = rig(impl, live_network, budget=budget, max_attempts=3)
     scenario = Scenario("users answers 503 to everything; RetryBudget(max_tokens=4) shared "
                         "by the client; max_attempts=3; 10 gets")
-    for _ in range(10):
-        get(r.client, f"{users.url}/users/1")
+    outcomes = [get(r.client, f"{users.url}/users/1") for _ in range(10)]
+    scenario.expect(status_of(outcomes[-1]) == 503,
+                    expected="once the budget says no, the get hands over its only 503 "
+                             "response (no fallback)", observed=said(outcomes[-1]))
     scenario.expect(users.call_count == 11,
                     expected="11 calls: the first get retries once (tokens 4 → 3 → 2, and a "
                              "retry needs more than 2), every later get makes 1 call",
@@ -310,19 +351,20 @@ def test_retry_after_is_honoured_within_the_deadline(impl, live_network):
     """Waits what Retry-After asks, in seconds or as an HTTP-date, when it fits"""
     clock = JumpClock()
     users = live_network.service("users").script(
-        error(503, retry_after=0.25), error(429, retry_after=FakeClock().http_date(1.0)), 200)
+        error(503, retry_after=0.25), error(429, retry_after=FakeClock().http_date(2.0)), 200)
     r = rig(impl, live_network, clock=clock, deadline=3.0, max_attempts=3,
             backoff=lambda k: 0.01, wall_clock=WALL)
     scenario = Scenario("users answers 503 with 'Retry-After: 0.25', then 429 with a "
-                        "Retry-After date 1 s after the wall clock, then 200; deadline=3.0, "
-                        "backoff 0.01 s")
+                        "Retry-After date 2 s after the wall clock, then 200; deadline=3.0, "
+                        "backoff 0.01 s (a wait longer than the default backoff's cap is "
+                        "honoured as long as it fits)")
     outcome = get(r.client, f"{users.url}/users/1")
     scenario.expect(status_of(outcome) == 200 and users.call_count == 3,
                     expected="3 calls, then the 200 response", observed=f"{said(outcome)} "
                     f"after {users.call_count} calls", timeline=live_network.timeline())
     scenario.expect(len(clock.sleeps) == 2 and abs(clock.sleeps[0] - 0.25) < 1e-9
-                    and abs(clock.sleeps[1] - 1.0) < 1e-6,
-                    expected="waits [0.25, 1.0]: what the server asked, not the backoff",
+                    and abs(clock.sleeps[1] - 2.0) < 1e-6,
+                    expected="waits [0.25, 2.0]: what the server asked, not the backoff",
                     observed=f"waits {clock.sleeps}")
 
 
@@ -434,6 +476,9 @@ def test_deadline_error_and_fallback(impl, live_network):
                     expected="DeadlineExceeded (a TimeoutError) within 0.3 s + "
                              f"{TOLERANCE} s", observed=run.shown(),
                     timeline=live_network.timeline())
+    scenario.expect(isinstance(getattr(error_, "__cause__", None), requests.Timeout),
+                    expected="its __cause__ is the last attempt's error, a requests.Timeout",
+                    observed=f"__cause__ {getattr(error_, '__cause__', None)!r}")
     scenario.expect(getattr(error_, "deadline", None) == 0.3
                     and getattr(error_, "url", None) == f"{users.url}/users/1",
                     expected="its .deadline is 0.3 and its .url the URL asked for",
@@ -808,12 +853,13 @@ def test_uses_the_session_it_is_given(impl, live_network):
 
 @pytest.mark.timeout(5)
 def test_rejects_bad_settings(impl, live_network):
-    """Rejects a zero or negative deadline, timeout or attempt count when created"""
+    """Rejects a zero or negative deadline or timeout, and a max_attempts that is no int >= 1"""
     registry = impl.BreakerRegistry()
     budget = impl.RetryBudget()
     bad = [{"deadline": 0}, {"deadline": -1.0}, {"attempt_timeout": 0},
-           {"attempt_timeout": -0.5}, {"min_attempt_time": 0}, {"max_attempts": 0},
-           {"max_attempts": -2}]
+           {"attempt_timeout": -0.5}, {"min_attempt_time": 0}, {"min_attempt_time": -0.01},
+           {"max_attempts": 0}, {"max_attempts": -2}, {"max_attempts": 1.5},
+           {"max_attempts": True}]
     accepted = []
     for settings in bad:
         try:
