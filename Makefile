@@ -24,6 +24,8 @@ help:
 	@echo "  make bench                    grading times and the breaker's cost per call"
 	@echo "  make quiz [LESSON=n]          interview practice: the lessons you passed (ALL=1 every lesson, LIST=1 the schedule)"
 	@echo "  make cards [OUT=file]         the interview questions as a file Anki imports"
+	@echo "  make mutants [LESSON=n]       mutation testing: do the checks kill every mutant of the references? (JOBS=2)"
+	@echo "  make serve [NAME=users]       a flaky service on 127.0.0.1 to poke at with curl (ARGS=\"--fail-rate 0.5\")"
 	@echo ""
 	@echo "Without make: python -m kata <command> [n] (after: python -m venv .venv && .venv/bin/pip install -r requirements.txt)"
 
@@ -70,3 +72,12 @@ quiz: $(READY)
 
 cards: $(READY)
 	@$(PY) -m kata cards $(LESSON) $(if $(OUT),--out "$(OUT)")
+# Mutation testing of the references (contributors; not part of `make test`): kata/mutants/.
+.PHONY: mutants
+mutants: $(READY)
+	@$(PY) -m kata mutants $(LESSON) $(if $(JOBS),--jobs $(JOBS))
+
+# A flaky fake service in the foreground (Ctrl-C stops it): python -m fake_services serve --help
+.PHONY: serve
+serve: $(READY)
+	@$(PY) -m fake_services serve $(or $(NAME),users) $(ARGS)

@@ -36,7 +36,7 @@ import random
 import threading
 from collections import deque
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from requests.structures import CaseInsensitiveDict
@@ -115,14 +115,14 @@ class ServiceBehaviour:
 
     # -- behaviour -------------------------------------------------------------------------
 
-    def script(self, *replies: ReplyLike) -> ServiceBehaviour:
+    def script(self, *replies: ReplyLike) -> Self:
         """Answer the next calls with these replies, in order; then fall back to the default."""
         checked = [self._validate(as_reply(r)) for r in replies]
         with self._lock:
             self._script.extend(checked)
         return self
 
-    def always(self, reply: ReplyLike) -> ServiceBehaviour:
+    def always(self, reply: ReplyLike) -> Self:
         """Answer every call with ``reply`` from now on (forgets any unused script)."""
         checked = self._validate(as_reply(reply))
         with self._lock:
@@ -130,15 +130,15 @@ class ServiceBehaviour:
             self._script.clear()
         return self
 
-    def down(self, reply: ReplyLike = 503) -> ServiceBehaviour:
+    def down(self, reply: ReplyLike = 503) -> Self:
         """Fail every call (503 unless told otherwise)."""
         return self.always(reply)
 
-    def healthy(self) -> ServiceBehaviour:
+    def healthy(self) -> Self:
         """Answer every call with 200."""
         return self.always(ok())
 
-    def outage(self, start: float, end: float, reply: ReplyLike = 503) -> ServiceBehaviour:
+    def outage(self, start: float, end: float, reply: ReplyLike = 503) -> Self:
         """Fail every call whose clock time is in ``[start, end)``, whatever else is scripted."""
         if end <= start:
             raise ValueError(f"an outage must end after it starts ({start}..{end})")
@@ -148,7 +148,7 @@ class ServiceBehaviour:
         return self
 
     def error_rate(self, probability: float, *, seed: int = 0,
-                   reply: ReplyLike = 503) -> ServiceBehaviour:
+                   reply: ReplyLike = 503) -> Self:
         """Fail each call with ``probability`` (a seeded, repeatable sequence)."""
         if not 0.0 <= probability <= 1.0:
             raise ValueError(f"probability must be within 0..1, got {probability!r}")
@@ -159,7 +159,7 @@ class ServiceBehaviour:
             self._random = random.Random(seed)
         return self
 
-    def route(self, path: str, handler: Handler | None = None) -> ServiceBehaviour:
+    def route(self, path: str, handler: Handler | None = None) -> Self:
         """Serve ``path`` (and the paths below it) with ``handler(request) -> reply``.
 
         The handler runs on the request's own thread, outside the service's lock, so it may
@@ -172,7 +172,7 @@ class ServiceBehaviour:
             self._routes[_prefix(path)] = handler
         return self
 
-    def before_reply(self, hook: Callable[[Call], None]) -> ServiceBehaviour:
+    def before_reply(self, hook: Callable[[Call], None]) -> Self:
         """Run ``hook(call)`` after a call is recorded and before it is answered.
 
         The hook runs on the caller's thread (a live service: the request's worker) and
@@ -183,7 +183,7 @@ class ServiceBehaviour:
             self._before.append(hook)
         return self
 
-    def after_reply(self, hook: Callable[[Call], None]) -> ServiceBehaviour:
+    def after_reply(self, hook: Callable[[Call], None]) -> Self:
         """Run ``hook(call)`` once a call is over, with everything the log knows about it."""
         with self._lock:
             self._after.append(hook)

@@ -273,7 +273,7 @@ class LiveService(ServiceBehaviour):
         while not condition():
             if time.monotonic() >= deadline:
                 return False
-            self._stopping.wait(0.001)
+            time.sleep(0.001)
         return True
 
     def wait_idle(self, timeout: float = 2.0) -> bool:
@@ -299,10 +299,12 @@ class LiveService(ServiceBehaviour):
 
     def _serve(self, handler: _Handler) -> None:
         arrived = self.clock()
-        length = int(handler.headers.get("Content-Length") or 0)
+        declared = handler.headers.get("Content-Length", "0").strip()
+        length = int(declared) if declared.isdigit() else 0
         body = handler.rfile.read(length) if length > 0 else b""
-        if "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
-            handler.close_connection = True  # a chunked body is not read: do not reuse
+        if length == 0 and declared not in ("", "0") or \
+                "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
+            handler.close_connection = True  # a body it did not read: never reuse the stream
         wire = Wire(handler.connection, self._wake_fd, self.clock)
         request = Request.make(handler.command, handler.path, handler.headers, body, arrived)
         if not self.serves_path(request.path):
@@ -424,8 +426,8 @@ class _Server(ThreadingHTTPServer):
         except Exception:
             self.handle_error(request, client_address)
         finally:
-            self.live._untrack(request)
             self.shutdown_request(request)
+            self.live._untrack(request)
 
     def handle_error(self, request: object, client_address: object) -> None:
         problem = sys.exc_info()[1]

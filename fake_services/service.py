@@ -208,7 +208,7 @@ def _reason(status: int) -> str:
         return ""
 
 
-def describe_calls(services: Iterable[FakeService]) -> str:
+def describe_calls(services: Iterable[ServiceBehaviour]) -> str:
     """The timelines of several services, for a failure message."""
     return "\n".join(service.timeline() for service in services)
 

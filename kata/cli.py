@@ -8,6 +8,7 @@
     python -m kata solution N [--yes]           make solution LESSON=N [YES=1]
     python -m kata test [pytest args]           make test
     python -m kata list                         make list
+    python -m kata mutants [N] [-j J]           make mutants [LESSON=N] [JOBS=J]
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import cards, hints, manifest, quiz, state
+from . import cards, hints, manifest, mutants, quiz, state
 from .manifest import ROOT, Lesson, UnknownLesson
 
 USAGE_ERROR = 2
@@ -200,6 +201,7 @@ def parser() -> argparse.ArgumentParser:
     command("list", cmd_list, "list the lessons", lesson=False)
     quiz.register(sub)  # interview practice: kata/quiz/, kata/cards.py
     cards.register(sub)
+    mutants.configure(command("mutants", mutants.main, "mutation testing of the references"))
     return top
 
 

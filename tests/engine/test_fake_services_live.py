@@ -437,8 +437,9 @@ def test_fifty_services_with_slow_faults_in_flight_stop_fast_and_leave_no_thread
         session = service.session()
         session.get(service.url + "/", headers={"x-envoy-fault-abort-request": "200"}, timeout=2)
         idle.append(session)  # an idle keep-alive connection as well
-    for service in services:
-        assert service.wait_until(lambda: service.in_flight == 1, timeout=5)
+    for service in services:  # both requests recorded: the slow one is in flight
+        assert service.wait_until(lambda: service.call_count == 2 and service.in_flight >= 1,
+                                  timeout=5)
     started_threads = set(threading.enumerate()) - before
     assert len(started_threads) >= 150  # each: an accept loop and two connections
     durations = []
@@ -452,17 +453,23 @@ def test_fifty_services_with_slow_faults_in_flight_stop_fast_and_leave_no_thread
         client.close()
     assert [t for t in started_threads if t.is_alive()] == []
     assert set(threading.enumerate()) - before == set()
-    assert statistics.median(durations) < 0.1 and max(durations) < 1.0, durations
+    assert statistics.median(durations) < 0.1 and max(durations) < 2.0, durations
     assert all(any("cut short" in c.outcome for c in s.calls) for s in services)
 
 
 def test_idle_keep_alive_connections_time_out_on_their_own(live_network):
     users = live_network.service("users", idle_timeout=0.1)
-    session = live_network.session()
-    get(session, users.url + "/")
-    assert users.open_connections == 1
-    assert users.wait_until(lambda: users.open_connections == 0, timeout=3)
-    assert get(session, users.url + "/").status_code == 200  # the session reconnects
+    sent = time.monotonic()
+    connection = raw_request(users.url)
+    answer = b""
+    while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
+        answer += connection.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 200") and users.open_connections == 1
+    connection.settimeout(5)
+    assert connection.recv(1) == b""  # the server closed the idle connection by itself...
+    assert time.monotonic() - sent >= 0.09  # ...once it had been idle for the timeout
+    connection.close()
+    assert users.wait_until(lambda: users.open_connections == 0)
 
 
 def test_a_stopped_service_refuses_and_restarts_on_the_same_port(live_network):
@@ -502,7 +509,7 @@ def test_a_network_stops_chained_services_together():
     assert c.wait_until(lambda: c.in_flight == 1)
     started = time.perf_counter()
     network.stop()  # a's handler is blocked on c: interrupting both ends it at once
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 2.0  # not the 30 s of c's black hole
     threads[0].join(5)
 
 
