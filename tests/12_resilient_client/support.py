@@ -20,10 +20,13 @@ from harness import Outcome
 
 #: How late an answer may be, past the deadline, on a loaded machine (seconds).
 TOLERANCE = 0.25
+#: Where the checks' clocks start: far from 0, as a real monotonic clock is, so that a sum
+#: written for a difference (``deadline_at + now``) is caught.
+START = 1000.0
 
 
 class JumpClock:
-    """Real monotonic seconds (from 0 at creation), plus jumps the check makes.
+    """Real monotonic seconds (from ``START`` at creation), plus jumps the check makes.
 
     ``sleep(s)`` records ``s`` in :attr:`sleeps` and jumps the clock ``s`` ahead instead of
     waiting: as if the client had slept, in no real time. ``jump(s)`` does the same for the
@@ -32,7 +35,7 @@ class JumpClock:
 
     def __init__(self) -> None:
         self._origin = time.monotonic()
-        self._offset = 0.0
+        self._offset = START
         self._lock = threading.Lock()
         self.sleeps: list[float] = []
 

@@ -385,7 +385,7 @@ def test_never_sleeps_past_the_deadline(impl, live_network):
     scenario.expect(run.elapsed < 0.25, expected="the answer within 0.25 s, not at the "
                     "deadline", observed=f"after {run.elapsed:.2f} s")
 
-    clock = FakeClock()
+    clock = FakeClock(support.START)
     users.always(503)
     for backoff, fits in ((0.75, True), (0.8, False)):
         before, waits = users.call_count, len(clock.sleeps)
@@ -564,7 +564,7 @@ def test_attempt_timeout_bounds_the_body_too(impl, live_network):
 def test_no_attempt_starts_with_too_little_time_left(impl, live_network):
     """Starts an attempt only while at least min_attempt_time is left"""
     for step, expected in ((0.25, 4), (0.3, 3)):
-        clock = FakeClock()
+        clock = FakeClock(support.START)
         users = live_network.service(f"users-{step}").down(503)
         users.before_reply(lambda call, s=step, c=clock: c.advance(s))
         r = rig(impl, live_network, clock=clock, deadline=1.0, min_attempt_time=0.25,
@@ -580,6 +580,60 @@ def test_no_attempt_starts_with_too_little_time_left(impl, live_network):
                                  f"min_attempt_time), then DeadlineExceeded",
                         observed=f"{users.call_count} calls; {said(outcome)}",
                         timeline=live_network.timeline())
+
+
+@pytest.mark.timeout(5)
+def test_time_is_up_at_the_very_end(impl, live_network):
+    """Treats the very end of the deadline, or of an attempt, as time up"""
+    clock = FakeClock(support.START)
+    users = live_network.service("users").script(503)
+    users.before_reply(lambda call: clock.advance(1.0) if call.number == 1 else None)
+    r = rig(impl, live_network, clock=clock, deadline=1.0, attempt_timeout=5.0,
+            max_attempts=1)
+    scenario = Scenario("a fake clock that moves 1.0 s during the only attempt, which gets a "
+                        "503; deadline=1.0, max_attempts=1, no fallback")
+    outcome = get(r.client, f"{users.url}/users/1")
+    scenario.expect(outcome.raised(impl.DeadlineExceeded),
+                    expected="DeadlineExceeded: the attempt ended at the deadline exactly, and "
+                             "'at or past the deadline' means time is up",
+                    observed=said(outcome), timeline=live_network.timeline())
+
+    clock = FakeClock(support.START)
+    users = live_network.service("users-2").script(ok(json={"id": 1}), ok(json={"id": 1}))
+    users.before_reply(lambda call: clock.advance(0.25) if call.number == 1 else None)
+    r = rig(impl, live_network, clock=clock, deadline=2.0, attempt_timeout=0.25,
+            max_attempts=2)
+    scenario = Scenario("a fake clock that moves 0.25 s while the first attempt waits for "
+                        "its headers (a 200 whose small body comes with them); "
+                        "attempt_timeout=0.25, max_attempts=2")
+    outcome = get(r.client, f"{users.url}/users/1")
+    scenario.expect(status_of(outcome) == 200 and users.call_count == 2,
+                    expected="the first attempt's time is up when its headers arrive, so its "
+                             "body is not read: a timeout, retried; the second attempt returns "
+                             "the 200 (2 calls)",
+                    observed=f"{said(outcome)} after {users.call_count} calls",
+                    timeline=live_network.timeline())
+
+
+@pytest.mark.timeout(5)
+def test_a_cut_attempt_hangs_up(impl, live_network):
+    """Closes the connection of an attempt it cuts short, so the server stops sending"""
+    clock = JumpClock()
+    users = live_network.service("users").always(dribble(every=0.05, size=60))
+    users.before_reply(lambda call: clock.jump(0.5))  # the headers come 0.5 s late
+    r = rig(impl, live_network, clock=clock, deadline=2.0, attempt_timeout=0.3,
+            max_attempts=1)
+    scenario = Scenario("attempt_timeout=0.3, max_attempts=1, no fallback; users sends its "
+                        "headers 0.5 s late (as the client's clock says), then its body a "
+                        "byte every 50 ms")
+    outcome = get(r.client, f"{users.url}/users/1")
+    left = users.wait_until(lambda: users.calls[0].client_left is not None, timeout=0.5)
+    scenario.expect(outcome.raised(requests.Timeout) and left,
+                    expected="the attempt is a timeout (its time was up before the body), "
+                             "and its connection is closed at once: users sees the client go "
+                             "away instead of sending the rest of the body to nobody",
+                    observed=f"{said(outcome)}; users saw the client go away: {left}",
+                    timeline=live_network.timeline())
 
 
 @pytest.mark.timeout(5)
