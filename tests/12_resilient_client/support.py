@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from requests.adapters import HTTPAdapter
+
 from fake_services import LiveNetwork, LiveService
 from harness import Outcome
 
@@ -126,6 +128,28 @@ def together(actions: list[Callable[[], Any]], *, limit: float) -> list[Timed]:
     for thread in threads:
         thread.join(limit + 1.0)
     return [r if r is not None else Timed(Outcome(), limit, False) for r in results]
+
+
+class RendezvousAdapter(HTTPAdapter):
+    """A transport adapter that holds each thread's first request until ``parties`` threads
+    have each sent one: every caller has started its call before any request goes out."""
+
+    def __init__(self, parties: int) -> None:
+        super().__init__()
+        self._barrier = threading.Barrier(parties, timeout=2.0)
+        self._seen: set[int] = set()
+        self._lock = threading.Lock()
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            first = threading.get_ident() not in self._seen
+            self._seen.add(threading.get_ident())
+        if first:
+            try:
+                self._barrier.wait()
+            except threading.BrokenBarrierError:
+                pass  # a caller that never sent: go on, the check judges the outcome
+        return super().send(request, *args, **kwargs)
 
 
 class UnansweredPort:

@@ -641,9 +641,9 @@ def test_spent_deadline_makes_no_call(impl, live_network):
     """Makes no call when the deadline is already spent, and falls back or says so"""
     users = live_network.service("users")
     for deadline in (0, -1.0, 0.005):
-        r = rig(impl, live_network, min_attempt_time=0.01)
+        r = rig(impl, live_network, clock=FakeClock(support.START), min_attempt_time=0.01)
         scenario = Scenario(f"client.get(url, deadline={deadline}); min_attempt_time=0.01, "
-                            f"no fallback")
+                            f"no fallback; a fake clock that stands still")
         outcome = get(r.client, f"{users.url}/users/1", deadline=deadline)
         scenario.expect(outcome.raised(impl.DeadlineExceeded) and users.call_count == 0,
                         expected="DeadlineExceeded at once, and no call",
@@ -943,25 +943,26 @@ def test_rejects_bad_settings(impl, live_network):
 def test_one_client_serves_many_threads(impl, live_network):
     """Keeps each call's deadline its own when threads share one client"""
     users = live_network.service("users").always(black_hole())
-    r = rig(impl, live_network, clock=time.monotonic, attempt_timeout=0.1,
-            max_attempts=20)
+    session = live_network.session()
+    session.mount("http://", support.RendezvousAdapter(2))
+    r = rig(impl, live_network, clock=time.monotonic, attempt_timeout=0.1, max_attempts=20,
+            session=session)
     long_url, short_url = f"{users.url}/long", f"{users.url}/short"
-    runs = together([lambda: r.client.get(long_url, deadline=0.45),
+    runs = together([lambda: r.client.get(long_url, deadline=0.5),
                      lambda: r.client.get(short_url, deadline=0.15)], limit=1.2)
     users.wait_idle()
     long_calls = sum(1 for call in users.calls if call.path == "/long")
     scenario = Scenario("users never answers; one client, attempt_timeout=0.1; two threads "
-                        "call at the same moment, get(/long, deadline=0.45) and "
-                        "get(/short, deadline=0.15)")
+                        "call at the same moment, get(/long, deadline=0.5) and "
+                        "get(/short, deadline=0.15), and both first attempts go out together")
     scenario.expect(runs[1].within(0.15 + TOLERANCE)
                     and runs[1].outcome.raised(impl.DeadlineExceeded),
                     expected=f"the short get raises DeadlineExceeded within 0.15 s + "
                              f"{TOLERANCE} s", observed=runs[1].shown(),
                     timeline=live_network.timeline())
-    scenario.expect(runs[0].within(0.45 + TOLERANCE) and runs[0].elapsed >= 0.4
+    scenario.expect(runs[0].within(0.5 + TOLERANCE) and runs[0].elapsed >= 0.45
                     and long_calls >= 4 and runs[0].outcome.raised(impl.DeadlineExceeded),
                     expected="the long get keeps trying until its own deadline: at least 4 "
-                             "attempts, DeadlineExceeded after 0.45 s",
+                             "attempts, DeadlineExceeded after 0.5 s",
                     observed=f"{runs[0].shown()}; {long_calls} calls to /long",
                     timeline=live_network.timeline())
-
