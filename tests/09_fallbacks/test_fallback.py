@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any, Callable
 
 import requests
@@ -154,6 +155,12 @@ def test_falls_back_on_rejection_without_calling_the_service(impl, clock, networ
                     expected="2 calls reach the users service (the 2 failures that open the "
                              "breaker), then none while it is open",
                     observed=f"{users.call_count} calls", timeline=users.timeline())
+    for number, (error, args, kwargs) in enumerate(fallback.calls[:2], start=1):
+        scenario.expect(isinstance(error, requests.HTTPError),
+                        expected=f"call {number}: the fallback receives the call's own 503 "
+                                 f"HTTPError (the call that trips the breaker falls back with "
+                                 f"its own error too)",
+                        observed=f"it received {shown_error(error)}")
     for number, (error, args, kwargs) in enumerate(fallback.calls[2:], start=3):
         scenario.expect(isinstance(error, impl.CircuitOpenError)
                         and getattr(error, "name", None) == "users",
@@ -180,6 +187,14 @@ def test_never_falls_back_on_a_non_failure(impl, clock, network):
     cases = [
         ("the users service answers 404 (no such user); guarded(5)", "users-404",
          {}, lambda svc: svc.script(404), None, "the service answered: no such user"),
+        *[(f"the users service answers {status}; guarded(5)", f"users-{status}", {},
+           lambda svc, status=status: svc.script(status), None,
+           f"a {status} is an answer about the request, not an outage")
+          for status in (400, 401, 403, 409, 422)],
+        ("the breaker excludes requests.ConnectionError (exclude=[ConnectionError]); the users "
+         "service refuses the connection; guarded(5)", "users-excluded",
+         {"exclude": [requests.ConnectionError]}, lambda svc: svc.down(refused()), None,
+         "this breaker excludes connection errors: they are not failures"),
         ("get_user raises UserSuspended (a business error); guarded(5)", "users-biz",
          {}, lambda svc: svc, suspended, "a business error is an answer, not an outage"),
         ("the breaker counts only timeouts (is_failure=only_timeouts); the users service "
@@ -204,6 +219,78 @@ def test_never_falls_back_on_a_non_failure(impl, clock, network):
                         observed=str(outcome), timeline=service.timeline())
         scenario.expect(not fallback.calls, expected="the fallback not called",
                         observed=shown_calls(fallback))
+
+
+def test_falls_back_on_whatever_the_breaker_counts(impl, clock, network):
+    """Falls back on any error the breaker counts, even one that is no network error"""
+
+    class StaleRead(Exception):
+        """An error this breaker is told to count as a failure."""
+
+    def stale(user_id: int) -> Any:
+        raise StaleRead(f"replica lag too high for user {user_id}")
+
+    breaker = impl.CircuitBreaker(failure_threshold=3, recovery_timeout=30, name="users",
+                                  clock=clock,
+                                  is_failure=lambda error: isinstance(error, StaleRead))
+    errors: list[BaseException] = []
+    fallback = RecordingFallback(answer=GUEST)
+    guarded = impl.with_fallback(breaker, remembering(stale, errors), fallback)
+    scenario = Scenario("the breaker counts StaleRead as a failure (is_failure=lambda e: "
+                        "isinstance(e, StaleRead)); get_user raises StaleRead; guarded(5)")
+    outcome = scenario.run(lambda: guarded(5))
+    scenario.expect(outcome.returned and outcome.value is GUEST and len(fallback.calls) == 1
+                    and bool(errors) and fallback.calls[0][0] is errors[-1],
+                    expected="the fallback's answer, the fallback given the StaleRead itself "
+                             "(ask the breaker what counts, do not decide yourself)",
+                    observed=f"{outcome}; {shown_calls(fallback)}")
+
+
+def test_ctrl_c_is_never_a_reason_to_fall_back(impl, clock, network):
+    """KeyboardInterrupt and SystemExit go straight through: never a fallback, never wrapped"""
+    for kind in (KeyboardInterrupt, SystemExit):
+        def interrupted(user_id: int, kind: type[BaseException] = kind) -> Any:
+            raise kind
+
+        breaker = impl.CircuitBreaker(failure_threshold=3, recovery_timeout=30, name="users",
+                                      clock=clock)
+        fallback = RecordingFallback(answer=GUEST)
+        guarded = impl.with_fallback(breaker, interrupted, fallback)
+        scenario = Scenario(f"get_user raises {kind.__name__}; guarded(5)")
+        expect_passes_through(scenario, kind, lambda: guarded(5))
+        scenario.expect(not fallback.calls, expected="the fallback not called",
+                        observed=shown_calls(fallback))
+
+        users = network.service(f"users-{kind.__name__.lower()}").down(503)
+        breaker = impl.CircuitBreaker(failure_threshold=3, recovery_timeout=30, name="users",
+                                      clock=clock)
+        second = RecordingFallback(answer=GUEST)
+        guarded = impl.with_fallback(breaker, user_fetcher(network, users),
+                                     impl.chain(RecordingFallback(raises=kind()), second))
+        scenario = Scenario(f"the users service answers 503; with_fallback(breaker, get_user, "
+                            f"chain(first, second)) where first raises {kind.__name__}; "
+                            f"guarded(5)")
+        expect_passes_through(scenario, kind, lambda: guarded(5))
+        scenario.expect(not second.calls,
+                        expected=f"the second fallback not called: {kind.__name__} is not "
+                                 f"'no answer', it stops everything",
+                        observed=shown_calls(second))
+
+
+def expect_passes_through(scenario: Scenario, kind: type[BaseException],
+                          action: Callable[[], Any]) -> None:
+    """``action()`` must raise ``kind`` itself: not return, not raise something else."""
+    try:
+        action()
+    except kind:
+        return
+    except NotImplementedError:
+        raise
+    except BaseException as error:
+        scenario.fail(expected=f"{kind.__name__} raised to the caller unchanged",
+                      observed=f"{type(error).__name__} raised instead: {shown_error(error)}")
+    scenario.fail(expected=f"{kind.__name__} raised to the caller unchanged",
+                  observed="guarded returned")
 
 
 def test_default_answers_with_its_value(impl):
@@ -253,6 +340,117 @@ def test_cache_serves_the_last_good_answer_for_the_same_arguments(impl, clock, n
         scenario.expect(outcome.returned and outcome.value == answer,
                         expected=f"t=12 (service down): guarded({shown}) answers {explained}",
                         observed=str(outcome), timeline=users.timeline())
+
+
+def test_cache_keys_are_the_call_arguments(impl, clock):
+    """The cache key is the arguments: keyword order does not matter, equal values are one key"""
+    cache = impl.LastGoodCache(max_age=100, clock=clock)
+    probe = requests.ConnectionError("users: connection refused")
+    cache.record("user 1 (name, email)", 1, fields="name", expand="email")
+    cache.record("user 1", 1)
+    cases = [("cache(error, 1, expand='email', fields='name')",
+              lambda: cache(probe, 1, expand="email", fields="name"), "user 1 (name, email)",
+              "the same arguments in another keyword order are the same call"),
+             ("cache(error, 1.0)", lambda: cache(probe, 1.0), "user 1",
+              "1.0 == 1, so it is the same key (as in a dict)"),
+             ("cache(error, True)", lambda: cache(probe, True), "user 1",
+              "True == 1, so it is the same key (as in a dict)"),
+             ("cache(error, user_id=1)", lambda: cache(probe, user_id=1), None,
+              "a keyword argument is not the positional one: another key, nothing recorded"),
+             ("cache(error, 1, fields='name')", lambda: cache(probe, 1, fields="name"), None,
+              "only some of the recorded keywords: another key, nothing recorded")]
+    scenario = Scenario("LastGoodCache(max_age=100); cache.record('user 1 (name, email)', 1, "
+                        "fields='name', expand='email') and cache.record('user 1', 1)")
+    for shown, call, answer, why in cases:
+        outcome = scenario.run(call)
+        if answer is None:
+            ok, wanted = outcome.raised(impl.CacheMiss), "CacheMiss"
+        else:
+            ok, wanted = outcome.returned and outcome.value == answer, repr(answer)
+        scenario.expect(ok, expected=f"{shown} answers {wanted}: {why}", observed=str(outcome))
+
+
+def test_a_newer_answer_restarts_the_age(impl, clock):
+    """A newer answer replaces the older one and its age counts from its own recording"""
+    cache = impl.LastGoodCache(max_age=10, clock=clock)
+    probe = requests.ConnectionError("users: connection refused")
+    cache.record("answer from t=0", 1)
+    at(clock, 8)
+    cache.record("answer from t=8", 1)
+    scenario = Scenario("LastGoodCache(max_age=10); cache.record(answer, 1) at t=0, and a "
+                        "newer answer for 1 at t=8; cache(error, 1) at t=15 and at t=18")
+    for t, answer, why in ((15, "answer from t=8", "7 s old: fresh"),
+                           (18, None, "the answer from t=8 is 10 s old: stale")):
+        at(clock, t)
+        outcome = scenario.run(lambda: cache(probe, 1))
+        if answer is None:
+            ok, wanted = outcome.raised(impl.CacheMiss), "CacheMiss"
+        else:
+            ok, wanted = outcome.returned and outcome.value == answer, repr(answer)
+        scenario.expect(ok, expected=f"t={t}: {wanted} ({why})", observed=str(outcome))
+
+
+class PausingClock:
+    """A fake clock that can hold one thread inside its next reading, to force a race."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.hold: int | None = None  # the thread whose next reading waits
+        self.held = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self) -> float:
+        if self.hold == threading.get_ident():
+            self.hold = None
+            self.held.set()
+            self.release.wait(2.0)
+        return self.clock()
+
+
+def test_the_cache_is_safe_to_share_between_threads(impl, clock):
+    """A lookup that finds a stale answer never loses a fresh one recorded at that moment"""
+    pausing = PausingClock(clock)
+    cache = impl.LastGoodCache(max_age=10, clock=pausing)
+    probe = requests.ConnectionError("users: connection refused")
+    cache.record("answer from t=0", 1)
+    at(clock, 20)
+    looked_up: list[Outcome] = []
+    recorded = threading.Event()
+
+    def look_up() -> None:
+        pausing.hold = threading.get_ident()
+        looked_up.append(Scenario("").run(lambda: cache(probe, 1)))
+
+    def record() -> None:
+        cache.record("answer from t=20", 1)
+        recorded.set()
+
+    reader = threading.Thread(target=look_up, daemon=True)
+    writer = threading.Thread(target=record, daemon=True)
+    reader.start()
+    pausing.held.wait(1.0)  # the lookup has read the clock: it is deciding about t=0's answer
+    writer.start()
+    recorded.wait(0.1)  # a cache that locks keeps the writer out until the lookup is done
+    pausing.release.set()
+    reader.join(2.0)
+    writer.join(2.0)
+    for outcome in looked_up:
+        if isinstance(outcome.error, NotImplementedError):
+            raise outcome.error
+    scenario = Scenario("LastGoodCache(max_age=10); record(answer, 1) at t=0; at t=20 one "
+                        "thread looks up user 1 (stale) while another thread records a fresh "
+                        "answer for user 1 at that very moment; then cache(error, 1)")
+    scenario.expect(bool(looked_up) and (looked_up[0].raised(impl.CacheMiss)
+                                         or looked_up[0].returned
+                                         and looked_up[0].value == "answer from t=20"),
+                    expected="the concurrent lookup raises CacheMiss (or, if the fresh answer "
+                             "came first, returns it)",
+                    observed=str(looked_up[0]) if looked_up else "it never returned")
+    outcome = scenario.run(lambda: cache(probe, 1))
+    scenario.expect(outcome.returned and outcome.value == "answer from t=20",
+                    expected="'answer from t=20': the fresh answer survives (the lookup that "
+                             "dropped the stale one must not drop the fresh one)",
+                    observed=str(outcome))
 
 
 def test_cache_never_serves_an_answer_older_than_max_age(impl, clock, network):

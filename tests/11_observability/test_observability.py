@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import re
+import sys
 import threading
-from typing import Any, Callable
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Iterator
 
 import requests
 
-from fake_services import FakeService, describe_calls
-from harness import Outcome, Scenario, fail
+from fake_services import FakeClock, FakeService, describe_calls
+from harness import Outcome, Scenario, fail, loader
 
 TOLERANCE = 1e-6
 
@@ -192,6 +198,60 @@ def test_concurrent_failures_announce_one_transition(impl, clock):
                     timeline=str(recorder))
 
 
+def test_a_late_result_is_reported_but_moves_nothing(impl, clock):
+    """A late failure from an earlier CLOSED period is an event and a count, not a transition"""
+    users = FakeService("users", clock).script(503, 200, 200)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
+                                  success_threshold=1, name="users", clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    admitted, finish = threading.Event(), threading.Event()
+
+    def slow_call() -> None:
+        admitted.set()
+        if not finish.wait(2.0):
+            raise TimeoutError("the check never let the slow call finish")
+        raise requests.ConnectionError("users: connection reset (late)")
+
+    late: list[Outcome] = []
+    worker = threading.Thread(target=lambda: late.append(through(breaker, slow_call)),
+                              daemon=True)
+    worker.start()
+    if not admitted.wait(2.0):
+        for outcome in late:
+            if isinstance(outcome.error, NotImplementedError):
+                raise outcome.error
+        fail("a slow call is admitted while CLOSED", expected="the call starts",
+             observed="it never started")
+    through(breaker, fetcher(users))  # t=0: 503, opens
+    clock.advance(11.0)
+    through(breaker, fetcher(users))  # t=11: the trial answers 200, closes
+    finish.set()  # now the slow call, admitted in the first CLOSED period, fails
+    worker.join(2.0)
+    after = through(breaker, fetcher(users))
+    scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=1; a slow "
+                        "call is admitted while CLOSED; meanwhile a 503 opens the breaker "
+                        "(t=0) and a trial closes it (t=11); then the slow call fails "
+                        "(failure_threshold is 1, but it belongs to the earlier period); "
+                        "then one more call")
+    transitions = [(a, b) for a, b, _ in recorder.transitions()]
+    S = impl.State
+    scenario.expect(transitions == [(S.CLOSED, S.OPEN), (S.OPEN, S.HALF_OPEN),
+                                    (S.HALF_OPEN, S.CLOSED)],
+                    expected="three transitions only: CLOSED->OPEN, OPEN->HALF_OPEN, "
+                             "HALF_OPEN->CLOSED (the late failure opens nothing)",
+                    observed=describe_transitions(recorder.transitions()),
+                    timeline=str(recorder))
+    scenario.expect(recorder.kinds().count("failure") == 2 and breaker.metrics().failures == 2,
+                    expected="2 failure events and failures=2: the late failure is reported "
+                             "and counted",
+                    observed=f"{recorder.kinds().count('failure')} failure events, "
+                             f"failures={breaker.metrics().failures}", timeline=str(recorder))
+    scenario.expect(after.returned and getattr(after.value, "status_code", None) == 200,
+                    expected="the next call reaches users and returns its 200",
+                    observed=str(after), timeline=users.timeline())
+
+
 def run_together(n: int, func: Callable[[], Any], breaker: Any) -> list[Outcome]:
     """``breaker.call(func)`` on ``n`` threads released together; what each caller got."""
     start = threading.Barrier(n, timeout=2.0)
@@ -216,6 +276,33 @@ def run_together(n: int, func: Callable[[], Any], breaker: Any) -> list[Outcome]
         if isinstance(outcome.error, NotImplementedError):
             raise outcome.error
     return outcomes
+
+
+def test_a_trial_is_announced_before_its_outcome(impl, clock):
+    """A trial's events come in order: OPEN->HALF_OPEN, its outcome, then the verdict"""
+    users = FakeService("users", clock).script(503, 503, 200)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
+                                  success_threshold=1, name="users", clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    through(breaker, fetcher(users))  # t=0: 503, opens
+    for _ in range(2):  # t=11: a trial that fails; t=22: a trial that succeeds
+        clock.advance(11.0)
+        through(breaker, fetcher(users))
+    scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=1; a 503 "
+                        "opens the breaker at t=0; a trial at t=11 answers 503, a trial at "
+                        "t=22 answers 200")
+
+    def step(event: Any) -> str:
+        if event.kind == "state_change":
+            return f"{name_of(event.from_state)}->{name_of(event.to_state)}"
+        return event.kind
+
+    expected = ["failure", "CLOSED->OPEN", "OPEN->HALF_OPEN", "failure", "HALF_OPEN->OPEN",
+                "OPEN->HALF_OPEN", "success", "HALF_OPEN->CLOSED"]
+    got = [step(event) for event in recorder.events]
+    scenario.expect(got == expected, expected="events in this order: " + ", ".join(expected),
+                    observed=", ".join(got) or "no events", timeline=str(recorder))
 
 
 # -- outcomes ---------------------------------------------------------------------------------
@@ -264,6 +351,45 @@ def test_every_call_outcome_is_an_event(impl, clock):
         scenario.expect(error is expected_error,
                         expected=f"the {label} event's error is {wanted}",
                         observed=f"it is {error!r}")
+
+
+def test_raised_and_returned_outcomes_are_events(impl, clock):
+    """A returned 503 is a failure with no error; SystemExit is ignored, like Ctrl-C"""
+    users = FakeService("users", clock).script(503, 200, 404)
+    breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
+                                  clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    returned = [through(breaker, fetcher(users)) for _ in range(3)]
+
+    def exits() -> None:
+        raise SystemExit(3)
+
+    try:
+        breaker.call(exits)
+    except SystemExit as error:
+        exited: BaseException | None = error
+    else:
+        exited = None
+    scenario = Scenario("GET /users/7 returning the Response as is (no raise_for_status): "
+                        "users answers 503, 200, 404; then a call raises SystemExit")
+    got = [(event.kind, event.error) for event in recorder.events]
+    expected = [("failure", None), ("success", None), ("success", None), ("ignored", exited)]
+    scenario.expect(exited is not None and got == expected,
+                    expected="events: failure (error None: the 503 was returned, not raised), "
+                             "success, success (a returned 404 is an answer), ignored (with the "
+                             "SystemExit the caller got)",
+                    observed=", ".join(f"{kind} (error {error!r})" for kind, error in got)
+                             or "no events", timeline=users.timeline())
+    scenario.expect(all(o.returned for o in returned),
+                    expected="the three responses returned to the caller as they are",
+                    observed=", ".join(str(o) for o in returned))
+    m = breaker.metrics()
+    got_counts = (m.calls, m.successes, m.failures, m.ignored)
+    scenario.expect(got_counts == (4, 2, 1, 1),
+                    expected="metrics: calls=4, successes=2, failures=1, ignored=1",
+                    observed=f"calls={m.calls}, successes={m.successes}, "
+                             f"failures={m.failures}, ignored={m.ignored}")
 
 
 def test_metrics_snapshot_counts_everything(impl, clock):
@@ -331,6 +457,30 @@ def test_rejections_are_not_calls(impl, clock):
                              "failure_rate=100.0: a rejection never reached the service",
                     observed=f"calls={got[0]}, failures={got[1]}, successes={got[2]}, "
                              f"rejections={got[3]}, failure_rate={m.failure_rate!r}")
+
+
+def test_counts_survive_every_transition(impl, clock):
+    """The counts run from creation: opening, half-opening and closing reset none of them"""
+    users = FakeService("users", clock).script(200, 503, 503, 200, 200)
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=10,
+                                  success_threshold=2, name="users", clock=clock)
+    for _ in range(4):  # 200, 503, 503 (opens), rejected
+        through(breaker, fetcher(users))
+    clock.advance(11.0)
+    for _ in range(2):  # two trials: 200, 200 (closes)
+        through(breaker, fetcher(users))
+    m = breaker.metrics()
+    scenario = Scenario("failure_threshold=2, recovery_timeout=10, success_threshold=2; users "
+                        "answers 200, 503, 503 (opens), 1 call is rejected; 11 s later two "
+                        "trials answer 200 (closes); metrics() read after closing")
+    got = (m.calls, m.successes, m.failures, m.rejections, m.state)
+    scenario.expect(got == (5, 3, 2, 1, impl.State.CLOSED) and close(m.failure_rate, 40.0),
+                    expected="calls=5, successes=3, failures=2, rejections=1, "
+                             "failure_rate=40.0, state CLOSED: counters only ever go up "
+                             "(a dashboard computes rates from two scrapes)",
+                    observed=f"calls={m.calls}, successes={m.successes}, failures={m.failures}, "
+                             f"rejections={m.rejections}, failure_rate={m.failure_rate!r}, "
+                             f"state {name_of(m.state)}", timeline=users.timeline())
 
 
 def test_metrics_is_a_snapshot(impl, clock):
@@ -483,6 +633,100 @@ def test_other_listeners_still_run(impl, clock):
                     timeline=str(recorder))
 
 
+def test_listeners_hear_events_in_the_order_they_were_added(impl, clock):
+    """Listeners are called in the order they were added, on_state_change before them"""
+    users = FakeService("users", clock).down(503)
+    heard: list[str] = []
+    breaker = impl.CircuitBreaker(
+        failure_threshold=1, recovery_timeout=30, name="users", clock=clock,
+        on_state_change=lambda old, new: heard.append(
+            f"on_state_change {name_of(old)}->{name_of(new)}"))
+    for label in ("first", "second", "third"):
+        breaker.add_listener(lambda event, label=label: heard.append(f"{label} {event.kind}"))
+    through(breaker, fetcher(users))  # 503: opens
+    scenario = Scenario("on_state_change and three listeners added in the order first, "
+                        "second, third, each noting what it hears; failure_threshold=1; users "
+                        "answers 503 (the breaker opens)")
+    expected = ["first failure", "second failure", "third failure",
+                "on_state_change CLOSED->OPEN", "first state_change", "second state_change",
+                "third state_change"]
+    scenario.expect(heard == expected,
+                    expected="heard in this order: " + ", ".join(expected) + " (each event to "
+                             "every listener in turn; on_state_change hears a transition before "
+                             "the listeners do)",
+                    observed=", ".join(heard) or "nothing")
+
+
+class LogRecords(logging.Handler):
+    """Every log record, from any logger, at any level."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def about(self, error: BaseException) -> list[logging.LogRecord]:
+        """The records that carry ``error``: as their exception, or in their message."""
+        found = []
+        for record in self.records:
+            carried = record.exc_info[1] if record.exc_info else None
+            try:
+                message = record.getMessage()
+            except Exception:  # a broken format string is still a record
+                message = str(record.msg)
+            if carried is error or str(error) in message:
+                found.append(record)
+        return found
+
+
+@contextmanager
+def captured_logs() -> Iterator[LogRecords]:
+    """Capture every record that reaches the root logger, whatever the levels say."""
+    root = logging.getLogger()
+    handler = LogRecords()
+    saved = root.level
+    root.addHandler(handler)
+    root.setLevel(1)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved)
+
+
+def test_a_raising_listener_is_logged(impl, clock):
+    """A listener or on_state_change that raises is logged with logging, with its error"""
+    users = FakeService("users", clock).down(503)
+    listener_error = RuntimeError("listener bug #1 (a KeyError in an exporter)")
+    change_error = RuntimeError("on_state_change bug #2 (the pager is down)")
+
+    def broken(event: Any) -> None:
+        raise listener_error
+
+    def broken_change(old: Any, new: Any) -> None:
+        raise change_error
+
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30, name="users",
+                                  clock=clock, on_state_change=broken_change)
+    breaker.add_listener(broken)
+    with captured_logs() as logs:
+        outcome = through(breaker, fetcher(users))  # 503: opens
+    scenario = Scenario("a listener raises RuntimeError on every event and on_state_change "
+                        "raises too; failure_threshold=1; users answers 503 (the breaker opens)")
+    scenario.expect(outcome.returned and getattr(outcome.value, "status_code", None) == 503,
+                    expected="the 503 Response returned to the caller", observed=str(outcome))
+    for who, error in (("the listener", listener_error), ("on_state_change", change_error)):
+        scenario.expect(bool(logs.about(error)),
+                        expected=f"a log record (through logging) for what {who} raised, "
+                                 f"carrying that error (logger.exception(...), or exc_info=True)",
+                        observed=f"{len(logs.records)} log records, none about "
+                                 f"{error!r}" + (": " + "; ".join(
+                                     r.getMessage()[:80] for r in logs.records[:3])
+                                                 if logs.records else ""))
+
+
 def test_listeners_run_outside_the_breaker_lock(impl, clock):
     """Listeners run after the breaker's lock is released: they may read the breaker"""
     users = FakeService("users", clock).down(503)
@@ -499,10 +743,13 @@ def test_listeners_run_outside_the_breaker_lock(impl, clock):
             errors.append(error)
 
     def curious(event: Any) -> None:
-        """Reads the breaker the way an exporter thread would, waiting at most 0.3 s."""
+        """Reads the breaker as an exporter thread would, waiting at most 1 s for the read.
+
+        A loaded machine is slow, but a held lock blocks for good: 1 s tells them apart.
+        """
         read = threading.Thread(target=read_breaker, daemon=True)
         read.start()
-        read.join(0.3 if not seen or seen[-1][1] else 0.0)
+        read.join(1.0 if not seen or seen[-1][1] else 0.0)
         seen.append((event.kind, not read.is_alive()))
 
     breaker.add_listener(curious)
@@ -542,6 +789,113 @@ def test_listeners_run_outside_the_breaker_lock(impl, clock):
                              f"listener would stall every caller)")
 
 
+def _lockstep() -> ModuleType:
+    """Lesson 3's lockstep runner: two threads taking turns, one bytecode instruction each."""
+    key = "_lesson11_lockstep"
+    if key not in sys.modules:
+        path = Path(__file__).parents[1] / "03_retry_budget" / "lockstep.py"
+        spec = importlib.util.spec_from_file_location(key, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+def test_listeners_added_at_the_same_moment_are_both_kept(impl, clock):
+    """Two threads adding a listener at the same moment: both listeners hear every event"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
+                                  clock=clock)
+    first, second = Recorder(), Recorder()
+    run = _lockstep().Lockstep(loader.graded_files, stall_timeout=0.02)
+    errors = run.run(lambda: breaker.add_listener(first), lambda: breaker.add_listener(second))
+    for error in errors:
+        if isinstance(error, NotImplementedError):
+            raise error
+    through(breaker, fetcher(users))
+    scenario = Scenario("two threads call breaker.add_listener at the same moment (made to "
+                        "take turns, one bytecode instruction each, inside your module); then a "
+                        "call fails")
+    scenario.expect(not any(errors), expected="both add_listener calls return",
+                    observed="; ".join(repr(e) for e in errors if e is not None))
+    heard = (first.kinds(), second.kinds())
+    scenario.expect(heard == (["failure"], ["failure"]),
+                    expected="both listeners hear the failure (adding a listener is a "
+                             "read-and-update of the breaker: one lock around it)",
+                    observed=f"the first heard {heard[0]}, the second {heard[1]}")
+
+
+class PausingClock:
+    """A fake clock that can hold one thread inside its next reading, to force a race."""
+
+    def __init__(self, clock: Any) -> None:
+        self.clock = clock
+        self.hold: int | None = None
+        self.held = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self) -> float:
+        if self.hold == threading.get_ident():
+            self.hold = None
+            self.held.set()
+            self.release.wait(2.0)
+        return self.clock()
+
+
+def test_a_snapshot_agrees_with_itself_under_concurrent_calls(impl, clock):
+    """metrics() is taken at one moment: its state and time in state agree, even mid-transition"""
+    users = FakeService("users", clock).down(503)
+    pausing = PausingClock(clock)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30, name="users",
+                                  clock=pausing)
+    clock.advance(5.0)
+    snapshots: list[Any] = []
+    tripped = threading.Event()
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        pausing.hold = threading.get_ident()
+        try:
+            snapshots.append(breaker.metrics())
+        except BaseException as error:  # judged on the check's own thread
+            errors.append(error)
+
+    def trip() -> None:
+        through(breaker, fetcher(users))
+        tripped.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    held = pausing.held.wait(1.0)  # metrics() is reading the clock, in the middle of its snapshot
+    caller = threading.Thread(target=trip, daemon=True)
+    caller.start()
+    tripped.wait(0.1)  # a breaker that snapshots under its lock keeps the caller out meanwhile
+    pausing.release.set()
+    reader.join(2.0)
+    caller.join(2.0)
+    for error in errors:
+        if isinstance(error, NotImplementedError):
+            raise error
+    scenario = Scenario("a breaker created at t=0 (failure_threshold=1), CLOSED; at t=5 one "
+                        "thread takes metrics() while another thread's call fails and opens "
+                        "the breaker at that very moment")
+    scenario.expect(held or bool(snapshots), expected="metrics() reads the breaker's clock",
+                    observed="it never did")
+    m = snapshots[0] if snapshots else None
+    consistent = m is not None and (
+        (m.state == impl.State.CLOSED and close(m.seconds_in_state, 5.0)
+         and (m.calls, m.failures) == (0, 0))
+        or (m.state == impl.State.OPEN and close(m.seconds_in_state, 0.0)
+            and (m.calls, m.failures) == (1, 1)))
+    scenario.expect(consistent,
+                    expected="either the moment before the call (CLOSED for 5.0 s, 0 calls) or "
+                             "the moment after (OPEN for 0.0 s, 1 failed call): one moment, "
+                             "not parts of two",
+                    observed=repr(m) if m is not None else
+                    f"metrics() raised {errors[0]!r}" if errors else "no snapshot")
+
+
 # -- status lines -------------------------------------------------------------------------------
 
 
@@ -576,6 +930,41 @@ def test_status_line_reads_like_the_readme(impl, clock):
                          "then 3 calls are rejected; status_line 3 s after opening"),
                 line, "users", ["OPEN", "4 calls", "2 failures", "(50%)", "3 rejected",
                                 "3.0 s in state"], users.timeline())
+
+
+def test_status_line_rounds_half_to_even(impl):
+    """status_line rounds like Python's format(): 12.5% shows 12%, 2/3 shows 67%, 2.25 s 2.2"""
+    cases = [(["503"] + ["200"] * 7, 2.25, "(12%)", "12.5% (1 of 8 calls failed)", "2.2 s"),
+             (["503", "503", "200"], 2.75, "(67%)", "66.7% (2 of 3)", "2.8 s"),
+             (["503"] * 5 + ["200"] * 3, 0.25, "(62%)", "62.5% (5 of 8)", "0.2 s")]
+    for replies, wait, rate, explained, seconds in cases:
+        local = FakeClock()
+        users = FakeService("users", local).script(*[int(r) for r in replies])
+        breaker = impl.CircuitBreaker(failure_threshold=100, recovery_timeout=30, name="users",
+                                      clock=local)
+        for _ in replies:
+            through(breaker, fetcher(users))
+        local.advance(wait)
+        line = impl.status_line(breaker)
+        expect_line(Scenario(f"users answers {', '.join(replies)}; status_line {wait:g} s "
+                             f"after the breaker was created (failure rate {explained}); "
+                             f"numbers are rounded half to even, as f'{{x:.0f}}' and round() do"),
+                    line, "users", [f"{len(replies)} calls", rate, f"{seconds} in state"],
+                    users.timeline())
+
+
+def test_status_lines_are_sorted_by_name(impl, clock):
+    """registry.status_lines() sorts by service name, not by creation order"""
+    registry = impl.BreakerRegistry(clock=clock)
+    for service in ("users.test", "payments.test", "search.test"):
+        registry.get(service)
+    lines = registry.status_lines()
+    scenario = Scenario("registry.get('users.test'), then 'payments.test', then 'search.test'; "
+                        "registry.status_lines()")
+    starts = [line.split(":", 1)[0] if isinstance(line, str) else repr(line) for line in lines]
+    scenario.expect(starts == ["payments.test", "search.test", "users.test"],
+                    expected="3 lines, for payments.test, search.test, users.test in that order",
+                    observed=repr(lines))
 
 
 def test_registry_gives_a_status_line_per_breaker(impl, clock, network):
