@@ -9,6 +9,7 @@
     python -m kata test [pytest args]           make test
     python -m kata list                         make list
     python -m kata mutants [N] [-j J]           make mutants [LESSON=N] [JOBS=J]
+    python -m kata capstone [--impl DIR]        make capstone [IMPL=DIR]
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import cards, hints, manifest, mutants, quiz, state
+from . import capstone, cards, hints, manifest, mutants, quiz, state
 from .manifest import ROOT, Lesson, UnknownLesson
 
 USAGE_ERROR = 2
@@ -201,6 +202,7 @@ def parser() -> argparse.ArgumentParser:
     command("list", cmd_list, "list the lessons", lesson=False)
     quiz.register(sub)  # interview practice: kata/quiz/, kata/cards.py
     cards.register(sub)
+    capstone.register(sub)  # lesson 13's scene: kata/capstone/
     mutants.configure(command("mutants", mutants.main, "mutation testing of the references"))
     return top
 
