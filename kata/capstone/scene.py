@@ -50,11 +50,11 @@ class Settings:
     """The scene's fixed numbers (the README's table). Only checks of the scene change them."""
 
     rate: float = 20.0  #: requests per second offered to A
-    duration: float = 3.0  #: seconds of load
+    duration: float = 2.4  #: seconds of load
     mix: tuple[tuple[str, float], ...] = ((ORDERS, 0.7), (PROFILE, 0.3))
-    seed: int = 721  #: the schedule's paths are drawn with this seed: every run is the same
-    slow_from: float = 0.7  #: C turns slow...
-    slow_until: float = 1.7  #: ...and recovers
+    seed: int = 1583  #: the schedule's paths are drawn with this seed: every run is the same
+    slow_from: float = 0.5  #: C turns slow...
+    slow_until: float = 1.3  #: ...and recovers
     healthy_latency: float = 0.010  #: C's answer time when healthy
     slow_latency: float = 2.0  #: and when slow
     slo: float = 0.5  #: A's callers count an answer as good within this many seconds

@@ -1,10 +1,10 @@
 """Lesson 13: stop a cascading failure. Where do A and B put their clients, and with which numbers?
 
-The scene (README.md) runs three live services on 127.0.0.1: A -> B -> C. It calls the two
-functions below once per run, each with a ``kit``: lesson 12's client, wired to the scene
-(``kit.ResilientClient``, ``kit.BreakerRegistry``, ``kit.RetryBudget``, ``kit.default``...),
-and ``kit.plain(timeout)``, today's unprotected client. Build everything inside the
-functions: every run starts from fresh clients and fresh breakers.
+The scene (README.md) runs three live services on 127.0.0.1, A -> B -> C, and calls the
+two ``client...`` functions below once per run, each with a ``kit``: lesson 12's client
+wired to the scene (``kit.ResilientClient``, ``kit.BreakerRegistry``, ``kit.RetryBudget``,
+``kit.default``...) and ``kit.plain(timeout)``, today's unprotected client. Build
+everything inside the functions: every run starts from fresh clients and fresh breakers.
 
 As handed over, both functions return today's clients: plain ``requests`` with a generous
 timeout. ``make capstone`` shows what that does when C turns slow; ``make check LESSON=13``
@@ -26,7 +26,8 @@ def client_for_b(kit: Any) -> Any:
     Return any object with ``get(url)``: ``kit.ResilientClient(registry=..., budget=...,
     ...)`` or ``kit.plain(timeout)``.
     """
-    return kit.plain(timeout=5.0)  # today: plain requests, a 5 s timeout
+    # TODO: today's client, unprotected. Size a resilient one from the README's numbers.
+    return kit.plain(timeout=5.0)
 
 
 def clients_for_a(kit: Any) -> dict[str, Any]:
@@ -35,5 +36,17 @@ def clients_for_a(kit: Any) -> dict[str, Any]:
     A's /orders calls B's /orders (which needs C) with the first, A's /profile calls B's
     /profile (which never touches C) with the second. They may be the same object, or not.
     """
-    today = kit.plain(timeout=5.0)  # today: plain requests, a 5 s timeout
+    # TODO: today's client, unprotected, for both endpoints. Which protection goes where?
+    today = kit.plain(timeout=5.0)
     return {"orders": today, "profile": today}
+
+
+def orders_fallback(error: Exception, url: str) -> Any:
+    """What A's /orders answers when B cannot (a lesson-9 fallback: ``fallback(error, url)``).
+
+    Optional: use it as ``fallback=orders_fallback`` in A's client for /orders, or give that
+    client ``kit.default(...)``, or no fallback at all. Whatever it returns (not a response)
+    A serves as a degraded page with a 200. What would your users rather see?
+    """
+    # TODO: return the degraded answer (or leave this unused)
+    raise NotImplementedError("orders_fallback")

@@ -39,7 +39,7 @@ def clients_for_a(kit: Any) -> dict[str, Any]:
         registry=kit.BreakerRegistry(defaults={"failure_threshold": 3, "recovery_timeout": 0.2,
                                                "success_threshold": 1}),
         budget=kit.RetryBudget(),
-        fallback=kit.default({"orders": [], "degraded": True}),  # a page without stock levels
+        fallback=orders_fallback,   # a page without stock levels beats an error page
         attempt_timeout=0.4,        # not before B's 0.25 s deadline: never give up on work B
         deadline=0.4,               # is still doing; 0.1 s under the SLO for A's own queue
         max_attempts=1,             # B already retries: retries at one layer only
@@ -52,3 +52,9 @@ def clients_for_a(kit: Any) -> dict[str, Any]:
         max_attempts=2,             # the only layer that retries /profile
     )
     return {"orders": orders, "profile": profile}
+
+
+def orders_fallback(error: Exception, url: str) -> Any:
+    """A's /orders when B cannot answer: the order page without stock levels. Static and
+    honest (it says it is degraded); a cached copy could show stock that has sold out."""
+    return {"orders": [], "stock": "unknown", "degraded": True}
