@@ -15,15 +15,20 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from requests.adapters import HTTPAdapter
+
 from fake_services import LiveNetwork, LiveService
 from harness import Outcome
 
 #: How late an answer may be, past the deadline, on a loaded machine (seconds).
 TOLERANCE = 0.25
+#: Where the checks' clocks start: far from 0, as a real monotonic clock is, so that a sum
+#: written for a difference (``deadline_at + now``) is caught.
+START = 1000.0
 
 
 class JumpClock:
-    """Real monotonic seconds (from 0 at creation), plus jumps the check makes.
+    """Real monotonic seconds (from ``START`` at creation), plus jumps the check makes.
 
     ``sleep(s)`` records ``s`` in :attr:`sleeps` and jumps the clock ``s`` ahead instead of
     waiting: as if the client had slept, in no real time. ``jump(s)`` does the same for the
@@ -32,7 +37,7 @@ class JumpClock:
 
     def __init__(self) -> None:
         self._origin = time.monotonic()
-        self._offset = 0.0
+        self._offset = START
         self._lock = threading.Lock()
         self.sleeps: list[float] = []
 
@@ -123,6 +128,28 @@ def together(actions: list[Callable[[], Any]], *, limit: float) -> list[Timed]:
     for thread in threads:
         thread.join(limit + 1.0)
     return [r if r is not None else Timed(Outcome(), limit, False) for r in results]
+
+
+class RendezvousAdapter(HTTPAdapter):
+    """A transport adapter that holds each thread's first request until ``parties`` threads
+    have each sent one: every caller has started its call before any request goes out."""
+
+    def __init__(self, parties: int) -> None:
+        super().__init__()
+        self._barrier = threading.Barrier(parties, timeout=2.0)
+        self._seen: set[int] = set()
+        self._lock = threading.Lock()
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            first = threading.get_ident() not in self._seen
+            self._seen.add(threading.get_ident())
+        if first:
+            try:
+                self._barrier.wait()
+            except threading.BrokenBarrierError:
+                pass  # a caller that never sent: go on, the check judges the outcome
+        return super().send(request, *args, **kwargs)
 
 
 class UnansweredPort:
