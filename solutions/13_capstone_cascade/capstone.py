@@ -20,14 +20,14 @@ def client_for_b(kit: Any) -> Any:
     spares C and the only retries of the chain."""
     breakers = kit.BreakerRegistry(defaults={
         "failure_threshold": 3,     # 3 timeouts in a row: C is slow, not unlucky (~0.2 s at 14/s)
-        "recovery_timeout": 0.2,    # one trial per 0.2 s + 0.15 s: ~5 calls/s instead of 14
+        "recovery_timeout": 0.2,    # a trial per 0.2 s + 0.15 s (its timeout): 3/s, not 14/s
         "success_threshold": 1,     # one good trial closes it: back within 0.6 s of recovery
     })
     return kit.ResilientClient(
         registry=breakers, budget=kit.RetryBudget(),
-        attempt_timeout=0.15,       # C's healthy p99 is ~20 ms: 7x headroom, far below 2 s
-        deadline=0.25,              # room for one retry after a fast failure; under A's 0.4 s
-        max_attempts=2,             # retries at this layer only (A does not retry /orders)
+        attempt_timeout=0.15,       # C's healthy p99 is ~35 ms: 4x headroom, far below 2 s
+        deadline=0.2,               # a retry fits only after a fast failure (a reset), not
+        max_attempts=2,             # after a timeout; the only layer that retries /orders
     )
 
 
@@ -40,15 +40,15 @@ def clients_for_a(kit: Any) -> dict[str, Any]:
                                                "success_threshold": 1}),
         budget=kit.RetryBudget(),
         fallback=orders_fallback,   # a page without stock levels beats an error page
-        attempt_timeout=0.4,        # not before B's 0.25 s deadline: never give up on work B
-        deadline=0.4,               # is still doing; 0.1 s under the SLO for A's own queue
+        attempt_timeout=0.25,       # after B's 0.2 s deadline: never give up on work B is
+        deadline=0.25,              # still doing; + A's 0.25 s queue = the 0.5 s SLO
         max_attempts=1,             # B already retries: retries at one layer only
     )
     profile = kit.ResilientClient(
         registry=kit.BreakerRegistry(defaults={"failure_threshold": 5, "recovery_timeout": 1.0}),
         budget=kit.RetryBudget(),
-        attempt_timeout=0.15,       # B's own data: ~10 ms when healthy
-        deadline=0.4,
+        attempt_timeout=0.1,        # B's own data: p99 ~8 ms when healthy
+        deadline=0.25,              # the SLO less A's queue, as for /orders
         max_attempts=2,             # the only layer that retries /profile
     )
     return {"orders": orders, "profile": profile}
