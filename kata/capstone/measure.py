@@ -101,9 +101,11 @@ class Measures:
     # -- windows -------------------------------------------------------------------------------
 
     def answers(self, start: float, end: float, path: str | None = None) -> list[Judged]:
-        """A's answers to the requests planned in ``[start, end)`` (of one path, if given)."""
+        """A's answers to the requests planned in ``[start, end)`` (of one path, if given),
+        the retry probe left out."""
         return [j for j in self.judged
-                if start <= j.planned < end and (path is None or j.path == path)]
+                if start <= j.planned < end and (path is None or j.path == path)
+                and j.answer.number != self.settings.probe]
 
     def goodput(self, start: float, end: float) -> tuple[int, int]:
         """(good answers, requests offered) for the requests planned in ``[start, end)``."""

@@ -62,6 +62,11 @@ class Settings:
     workers: int = 4  #: A's and B's worker pools
     queue_timeout: float = 0.25  #: how long a request waits for a worker before a 503
     bucket: float = 0.1  #: the timeline's slice of time
+    #: The retry probe: this request (an /orders at t = 0.2 s) asks for an item whose lookups
+    #: C is rate-limiting: C answers it 429 every time. A 429 is retried, but lesson 12's
+    #: breakers do not count it as a failure, so it shows who retries without opening
+    #: anything. No other count includes it.
+    probe: int = 5
 
     @property
     def recovered_window(self) -> tuple[float, float]:
@@ -342,8 +347,9 @@ class _Scene:
         self.ports: dict[str, str] = {}
         self.recorder = _Recorder(self.clock, self._service_of)
         s = settings
-        self.c = self.network.service("C").always(ok(latency=s.healthy_latency)).outage(
-            s.slow_from, s.slow_until, ok(latency=s.slow_latency))
+        self.c = self.network.service("C").outage(s.slow_from, s.slow_until,
+                                                  ok(latency=s.slow_latency))
+        self.c.route("/stock", self._c_stock)
         self.b = self.network.service("B", workers=s.workers, queue_timeout=s.queue_timeout)
         self.a = self.network.service("A", workers=s.workers, queue_timeout=s.queue_timeout)
         for service in (self.a, self.b, self.c):
@@ -409,8 +415,15 @@ class _Scene:
         if kind == "fallback":
             return ok(json={"source": FALLBACK_AT_B, "value": _shown(result)})
         if not result.ok:
-            return error(502, json={"source": "B", "error": f"C answered {result.status_code}"})
+            return error(_relayed(result), json={"source": "B",
+                                                 "error": f"C answered {result.status_code}"})
         return ok(json={"source": FROM_C, "c_call": _json(result).get("call")})
+
+    def _c_stock(self, request: Request) -> Reply:
+        if request.query.get("request") == str(self.settings.probe):
+            return error(429, latency=self.settings.healthy_latency,
+                         json={"error": 429, "message": "too many lookups of this item"})
+        return ok(latency=self.settings.healthy_latency)
 
     def _b_profile(self, request: Request) -> Reply:
         return ok(json={"source": FROM_B, "b_call": request.number})
@@ -423,7 +436,8 @@ class _Scene:
         if kind == "fallback":
             return ok(json={"source": FALLBACK_AT_A, "value": _shown(result)})
         if not result.ok:
-            return error(502, json={"source": "A", "error": f"B answered {result.status_code}"})
+            return error(_relayed(result), json={"source": "A",
+                                                 "error": f"B answered {result.status_code}"})
         return ok(json=_json(result))
 
     def _a_orders(self, request: Request) -> Reply:
@@ -464,6 +478,12 @@ def run(placement: Placement, module: ModuleType, settings: Settings = SETTINGS)
     """Run the scene once with ``placement``'s clients, built on ``module`` (lesson 12's
     client). Takes about ``settings.duration`` + 0.3 s of real time (at most + patience)."""
     return _Scene(placement, module, settings).run()
+
+
+def _relayed(response: requests.Response) -> int:
+    """The status a handler answers when its client returned an error response: a 429 stays a
+    429 (slow down: retryable, and no failure for a breaker), anything else is a 502."""
+    return 429 if response.status_code == 429 else 502
 
 
 def _json(response: requests.Response) -> dict[str, Any]:

@@ -68,13 +68,24 @@ def test_the_healthy_scene_answers_fresh_on_schedule():
     run = unprotected()
     m = Measures(run)
     fresh, offered = m.fresh(0, S.slow_from)
-    assert offered == round(S.rate * S.slow_from) and fresh == offered
+    assert offered == round(S.rate * S.slow_from) - 1 and fresh == offered  # less the probe
     assert [a.number for a in run.answers] == list(range(1, round(S.rate * S.duration) + 1))
     mix = [a.path for a in run.answers]
     assert 0.25 <= mix.count(PROFILE) / len(mix) <= 0.35  # the seeded mix: about 30% /profile
 
 
 # -- the load generator ------------------------------------------------------------------------
+
+def test_the_retry_probe_is_rate_limited_by_c_and_left_out_of_the_counts():
+    run = unprotected()
+    probe = next(a for a in run.answers if a.number == S.probe)
+    assert probe.path == ORDERS and probe.planned < S.slow_from
+    assert probe.status == 429  # C's 429, relayed by B and by A as a 429
+    to_c = [c for c in run.calls["C"] if f"request={S.probe}&" in c.path]
+    assert [c.outcome for c in to_c] == ["429"]  # plain clients do not retry
+    m = Measures(run)
+    assert all(j.answer.number != S.probe for j in m.answers(0, S.duration))
+
 
 def test_schedule_is_even_seeded_and_bounded():
     one = even_schedule(20, 3, {ORDERS: 0.7, PROFILE: 0.3}, seed=S.seed)
