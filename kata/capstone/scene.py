@@ -70,8 +70,8 @@ class Settings:
 
     @property
     def recovered_window(self) -> tuple[float, float]:
-        """Where A must be fresh again: from 0.6 s after C's recovery to the end of the load."""
-        return self.slow_until + 0.6, self.duration
+        """Where A must be fresh again: from 0.5 s after C's recovery to the end of the load."""
+        return self.slow_until + 0.5, self.duration
 
 
 SETTINGS = Settings()

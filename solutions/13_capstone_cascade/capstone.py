@@ -21,7 +21,7 @@ def client_for_b(kit: Any) -> Any:
     breakers = kit.BreakerRegistry(defaults={
         "failure_threshold": 3,     # 3 timeouts in a row: C is slow, not unlucky (~0.2 s at 14/s)
         "recovery_timeout": 0.2,    # a trial per 0.2 s + 0.15 s (its timeout): 3/s, not 14/s
-        "success_threshold": 1,     # one good trial closes it: back within 0.6 s of recovery
+        "success_threshold": 1,     # one good trial closes it: back within 0.5 s of recovery
     })
     return kit.ResilientClient(
         registry=breakers, budget=kit.RetryBudget(),
