@@ -5,7 +5,7 @@
 First the scene with today's clients (plain ``requests``, a 5 s timeout): C turns slow and
 takes B, then A, down with it, ``/profile`` included. Then the same scene with the clients
 your ``capstone.py`` places (``DIR/13_capstone_cascade/capstone.py``; ``lessons/`` unless
-told, ``--impl solutions`` for the reference). Each run takes about 3 seconds of real time
+told, ``--impl solutions`` for the reference). Each run takes under 3 seconds of real time
 on 127.0.0.1 and is drawn as a timeline (``chart``). ``make check LESSON=13`` grades it.
 
 The pieces: ``scene`` (the services, the clients, one run), ``load`` (the open-loop load
@@ -49,8 +49,11 @@ def main(args: argparse.Namespace) -> int:
     path = folder / SLUG / MODULE
     style = chart.style_for(sys.stdout)
     reference = scene.import_file(scene.LESSON_12_REFERENCE)
-    print("Lesson 13: A -> B -> C on 127.0.0.1, 20 requests/s offered to A for 3 s; C answers "
-          "in 10 ms,\nthen in 2 s from 0.7 s to 1.7 s. Each run takes about 3 seconds.\n")
+    s = scene.SETTINGS
+    print(f"Lesson 13: A -> B -> C on 127.0.0.1, {s.rate:g} requests/s offered to A for "
+          f"{s.duration:g} s; C answers in {s.healthy_latency * 1000:g} ms,\nthen in "
+          f"{s.slow_latency:g} s from {s.slow_from:g} s to {s.slow_until:g} s. Each run takes "
+          f"about {s.duration + 0.3:.0f} seconds.\n")
     if args.only != "yours":
         _show(scene.run(scene.UNPROTECTED, reference), style)
     if args.only == "unprotected":
@@ -71,6 +74,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"Your placement broke the scene:\n{_where(error, path)}", file=sys.stderr)
         return 1
     _show(run, style)
+    if run.not_implemented is not None:
+        print(f"  your placement uses a stub that is not written yet: {run.not_implemented}\n")
     print(f"Graded by `make check LESSON=13` (the checks and their thresholds are in "
           f"lessons/{SLUG}/README.md).")
     return 0

@@ -51,6 +51,8 @@ def protected_run(impl: Any) -> tuple[Run, Measures]:
                                       "clients", observed=str(outcome))
     if isinstance(outcome, BaseException):
         raise outcome
+    if outcome.not_implemented is not None:
+        raise outcome.not_implemented  # reported as "not implemented yet: orders_fallback"
     if outcome.problems:
         Scenario(SCENE).fail(expected="the clients to serve every request without breaking",
                              observed=outcome.problems[0], timeline=timeline(outcome))

@@ -100,16 +100,17 @@ def test_schedule_is_even_seeded_and_bounded():
 @pytest.mark.timeout(5)
 def test_arrivals_never_wait_for_earlier_answers():
     with LiveService("slow") as slow:
-        slow.always(ok(latency=0.6))
+        slow.always(ok(latency=1.0))
         clock = RealClock()
         plan = [Planned(i + 1, i * 0.02, "/x") for i in range(10)]
-        load = LoadGenerator(slow.url, plan, clock=clock, patience=0.3, threads=16)
+        load = LoadGenerator(slow.url, plan, clock=clock, patience=0.5, threads=16)
         answers = load.run()
-        slow.wait_idle(timeout=1.0)
-    assert len(answers) == 10 and max(a.late for a in answers) < 0.05
-    assert all(a.status is None and "gave up" in a.error for a in answers)
-    assert max(a.started for a in answers) < 0.25  # the last start did not wait for the first
-    assert max(a.finished for a in answers) < 0.18 + 0.3 + 0.2
+    assert len(answers) == 10 and all(a.status is None and "gave up" in a.error
+                                      for a in answers)
+    # every request started before the first one's wait was over: none waited for another
+    assert max(a.started for a in answers) < min(a.finished for a in answers)
+    assert max(a.late for a in answers) < 0.2  # generous: a loaded machine starts threads late
+    assert max(a.finished for a in answers) < 0.18 + 0.5 + 0.4
 
 
 # -- judging answers, breakers and retries ----------------------------------------------------------
@@ -275,6 +276,22 @@ def test_a_placement_that_returns_the_wrong_shape_is_named():
                             lambda kit: kit.plain())
     with pytest.raises(scene.ConfigurationProblem, match=r"get\(url\)"):
         scene.run(worse, scene.import_file(scene.LESSON_12_REFERENCE))
+
+
+@pytest.mark.timeout(5)
+def test_a_stub_the_placement_uses_is_reported_as_not_implemented():
+    def unwritten(error, url):
+        raise NotImplementedError("orders_fallback")
+
+    def b(kit):  # the probe's 429 ends in this fallback
+        return kit.ResilientClient(registry=kit.BreakerRegistry(), budget=kit.RetryBudget(),
+                                   fallback=unwritten, max_attempts=1)
+
+    short = scene.Settings(duration=0.4, slow_from=5.0, slow_until=6.0)
+    run = scene.run(scene.Placement("stub", scene._unprotected_a, b),
+                    scene.import_file(scene.LESSON_12_REFERENCE), short)
+    assert isinstance(run.not_implemented, NotImplementedError)
+    assert str(run.not_implemented) == "orders_fallback" and not run.problems
 
 
 def test_the_lesson_12_client_is_the_reference_or_the_learners_own(tmp_path):
