@@ -92,10 +92,21 @@ class LoadGenerator:
         self._stop = threading.Event()
         self.answers: list[Answer] = []
 
-    def run(self) -> list[Answer]:
-        """Offer the whole schedule, wait for every answer (bounded), return them in order."""
+    def run(self, ready: Callable[[], None] | None = None) -> list[Answer]:
+        """Offer the whole schedule, wait for every answer (bounded), return them in order.
+
+        Every thread of the pool is started first (a thread started on demand, on a busy
+        machine, starts its request late); then ``ready()`` is called (the scene starts its
+        clock there) and the schedule begins.
+        """
         try:
             with ThreadPoolExecutor(self.threads, thread_name_prefix="load") as pool:
+                started = threading.Barrier(self.threads + 1, timeout=5.0)
+                for _ in range(self.threads):
+                    pool.submit(started.wait)
+                started.wait()
+                if ready is not None:
+                    ready()
                 for planned in self.schedule:
                     wait = planned.at - self.clock()
                     if wait > 0 and self._stop.wait(wait):

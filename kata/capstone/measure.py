@@ -121,6 +121,16 @@ class Measures:
     def slow_window(self) -> tuple[float, float]:
         return self.settings.slow_from, self.settings.slow_until
 
+    def refused_profiles(self) -> list[Judged]:
+        """A's /profile answers that a breaker refused (503, circuit open) or a fallback
+        replaced, if B answered every /profile call it received: then nothing about
+        /profile opened that breaker, and it is shared with /orders."""
+        b_profile = [c for c in self.run.calls["B"] if urlsplit(c.path).path == PROFILE]
+        if not all(c.ok for c in b_profile):
+            return []
+        return [j for j in self.answers(0, self.settings.duration, PROFILE)
+                if j.kind == FALLBACK or _refused(j.answer)]
+
     # -- per-bucket series ---------------------------------------------------------------------
 
     def span(self) -> int:
@@ -206,6 +216,11 @@ def _kind(answer: Answer, seen: set[tuple[str, object]]) -> str:
         return FALLBACK
     seen.add((source, number))
     return FRESH
+
+
+def _refused(answer: Answer) -> bool:
+    body = answer.body if isinstance(answer.body, dict) else {}
+    return answer.status == 503 and str(body.get("error", "")).startswith("circuit open")
 
 
 def _rank(judged: Judged) -> int:

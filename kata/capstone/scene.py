@@ -462,8 +462,7 @@ class _Scene:
             self.build()
             schedule = even_schedule(s.rate, s.duration, dict(s.mix), seed=s.seed)
             load = LoadGenerator(self.a.url, schedule, clock=self.clock, patience=s.patience)
-            self.clock.restart()  # t = 0: the first request of the load
-            answers = load.run()
+            answers = load.run(ready=self.clock.restart)  # t = 0: the first request
             for service in (self.a, self.b):
                 service.wait_idle(timeout=0.2)
         finally:

@@ -95,9 +95,19 @@ def test_a_keeps_answering_while_c_is_slow(impl):
 def test_profile_stays_healthy(impl):
     """A's /profile, which never touches C, stays healthy and fresh"""
     run, m = protected_run(impl)
+    scenario = Scenario(SCENE)
+    refused = m.refused_profiles()
+    scenario.expect(
+        not refused,
+        expected="no /profile request refused by a breaker or answered by a fallback while B "
+                 "answered every /profile call: only /orders' failures could have opened that "
+                 "breaker (one breaker per endpoint, not per host)",
+        observed=f"{len(refused)} were, the first at t={refused[0].planned:.2f} s "
+                 f"({refused[0].kind}, {refused[0].answer.status})" if refused else "",
+        timeline=timeline(run))
     fresh, offered = m.fresh(0, S.duration, PROFILE)
     slow_fresh, slow_offered = m.fresh(*m.slow_window, PROFILE)
-    Scenario(SCENE).expect(
+    scenario.expect(
         fresh >= ENOUGH * offered,
         expected=f"at least {ENOUGH:.0%} of A's /profile requests answered fresh (B's own data, "
                  f"not a fallback) within the SLO: /profile never needs C",
