@@ -25,8 +25,14 @@ SCENE = (f"A -> B -> C on 127.0.0.1, A and B with {S.workers} workers each; "
          f"C, 30% /profile, which does not); C answers in {S.healthy_latency * 1000:g} ms, but "
          f"in {S.slow_latency:g} s from t={S.slow_from:g} to {S.slow_until:g} s; a good answer "
          f"comes within A's SLO of {S.slo:g} s; A and B use the clients your capstone.py builds")
-#: The share of offered requests that must be answered well.
+#: The share of offered requests that must be answered well...
 ENOUGH = 0.9
+
+
+def enough(offered: int) -> int:
+    """...that is, all but one in ten, and never fewer than all but one (a window of 9
+    requests may miss one, on a loaded machine)."""
+    return offered - max(1, int((1 - ENOUGH) * offered + 1e-9))
 #: Real time one check may take: the first check of an implementation runs the scene.
 LIMIT = 12
 
@@ -82,7 +88,7 @@ def test_a_keeps_answering_while_c_is_slow(impl):
     good, offered = m.goodput(start, S.duration)
     slow_good, slow_offered = m.goodput(*m.slow_window)
     Scenario(SCENE).expect(
-        good >= ENOUGH * offered,
+        good >= enough(offered),
         expected=f"A's goodput (fresh answers, and fallbacks for /orders, within the SLO) to be "
                  f"at least {ENOUGH:.0%} of the requests offered from t={start:g} s on, when C "
                  f"turns slow",
@@ -108,7 +114,7 @@ def test_profile_stays_healthy(impl):
     fresh, offered = m.fresh(0, S.duration, PROFILE)
     slow_fresh, slow_offered = m.fresh(*m.slow_window, PROFILE)
     scenario.expect(
-        fresh >= ENOUGH * offered,
+        fresh >= enough(offered),
         expected=f"at least {ENOUGH:.0%} of A's /profile requests answered fresh (B's own data, "
                  f"not a fallback) within the SLO: /profile never needs C",
         observed=f"{_share(fresh, offered)} were ({_share(slow_fresh, slow_offered)} while C "
@@ -162,13 +168,13 @@ def test_fresh_answers_whenever_c_is_healthy(impl):
     low, high = S.recovered_window
     after, offered_after = m.fresh(low, high)
     scenario.expect(
-        before >= ENOUGH * offered_before,
+        before >= enough(offered_before),
         expected=f"at least {ENOUGH:.0%} of A's answers fresh (from C or B, not a fallback) "
                  f"within the SLO while C is healthy, before t={S.slow_from:g} s: a client that "
                  f"times out a healthy C serves fallbacks for nothing",
         observed=f"{_share(before, offered_before)} were", timeline=timeline(run))
     scenario.expect(
-        after >= ENOUGH * offered_after,
+        after >= enough(offered_after),
         expected=f"at least {ENOUGH:.0%} of A's answers fresh again from t={low:g} s, "
                  f"{low - S.slow_until:g} s after C recovered (at t={S.slow_until:g} s): the "
                  f"breakers must let trial calls through and close",
