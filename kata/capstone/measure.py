@@ -121,6 +121,17 @@ class Measures:
     def slow_window(self) -> tuple[float, float]:
         return self.settings.slow_from, self.settings.slow_until
 
+    def shared_and_opened(self) -> list[tuple[Breaker, float]]:
+        """A's breakers that both endpoints' calls go through, each with the moment it first
+        opened (if it did): a breaker /orders' failures can open in front of /profile."""
+        found = []
+        for breaker in self.breakers:
+            users = self.run.users.get((breaker.owner, breaker.registry), [])
+            opened = breaker.opened_at(0.0, float("inf"))
+            if breaker.owner == "A" and {ORDERS, PROFILE} <= set(users) and opened is not None:
+                found.append((breaker, opened))
+        return found
+
     def refused_profiles(self) -> list[Judged]:
         """A's /profile answers that a breaker refused (503, circuit open) or a fallback
         replaced, if B answered every /profile call it received: then nothing about

@@ -102,6 +102,14 @@ def test_profile_stays_healthy(impl):
     """A's /profile, which never touches C, stays healthy and fresh"""
     run, m = protected_run(impl)
     scenario = Scenario(SCENE)
+    shared = m.shared_and_opened()
+    scenario.expect(
+        not shared,
+        expected="A's /profile to go through no breaker that /orders' failures can open: "
+                 "/orders and /profile are two endpoints of one host, and only /orders needs C",
+        observed=f"A's calls for /orders and for /profile go through one breaker for B "
+                 f"({shared[0][0].label}), and it opened at t={shared[0][1]:.2f} s"
+        if shared else "", timeline=timeline(run))
     refused = m.refused_profiles()
     scenario.expect(
         not refused,

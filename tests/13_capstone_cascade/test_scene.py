@@ -199,6 +199,7 @@ def test_breakers_are_intervals_and_trials_are_calls_while_half_open():
     assert [c.number for c in m.calls_to_c_outside_trials(1.0, 1.7)] == [2, 4]
     assert breaker.state_between(1.35, 1.45) == {"half_open", "open"}
     assert breakers_of([]) == []
+    assert [(b.label, at) for b, at in m.shared_and_opened()] == [("A→B shared", 1.1)]
 
 
 # -- the timeline ------------------------------------------------------------------------------
