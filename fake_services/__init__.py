@@ -27,6 +27,7 @@ from .replies import (Reply, black_hole, connect_timeout, dribble, error, garbag
                       malformed_json, ok, parse_reply, read_timeout, refused, reset,
                       reset_mid_body, slow_headers, truncated)
 from .service import NO_TIMEOUT_WAIT, FakeService, describe_calls
+from .aio import AsyncService  # the awaitable transport (lesson 14)
 
 __all__ = [
     "ABORT_HEADER", "Bucket", "Call", "ClosedPort", "DELAY_HEADER", "Event", "FAULT_HEADER",

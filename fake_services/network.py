@@ -49,9 +49,10 @@ class FakeNetwork:
     def add(self, service: FakeService) -> FakeService:
         """Make an existing fake service reachable on this network."""
         with self._lock:
-            if service.host in self._services:
+            host = service.host.lower()  # host names are case-insensitive; urlsplit lowers them
+            if host in self._services:
                 raise ValueError(f"a service named {service.name!r} is already on this network")
-            self._services[service.host] = service
+            self._services[host] = service
         return service
 
     def session(self) -> requests.Session:

@@ -25,17 +25,17 @@ SLUG = "13_capstone_cascade"
 MODULE = "capstone.py"
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    """Add ``capstone`` to the ``python -m kata`` command line."""
-    p = commands.add_parser("capstone", help="lesson 13's scene: watch a slow service take "
-                            "its callers down, then your breakers stop it",
-                            description=__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+HELP = "lesson 13's scene: watch a slow service take its callers down, then your breakers stop it"
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    """The options of ``python -m kata capstone`` (``kata.cli`` registers the command)."""
+    p.description = __doc__
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("--impl", metavar="DIR", help="folder laid out like lessons/ (default: "
                    "lessons; 'solutions' runs the reference)")
     p.add_argument("--only", choices=["unprotected", "yours"],
                    help="run only one of the two scenes")
-    p.set_defaults(handler=main)
 
 
 def main(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ import os
 from dataclasses import dataclass
 from typing import IO, Sequence
 
+from ..terminal import colour_wanted
 from .measure import CLOSED, FAILED, FRESH, HALF_OPEN, OPEN, Breaker, Judged, Measures
 from .scene import ORDERS, PROFILE, Run
 
@@ -59,16 +60,19 @@ COLOURS = {FRESH: "32", "fallback": "33", FAILED: "31", OPEN: "31", HALF_OPEN: "
 
 
 def style_for(stream: IO[str] | None = None) -> Style:
-    """The style for ``stream`` (a terminal, a pipe...), or for a grader's report (``None``):
-    Unicode unless ``KATA_ASCII`` or ``NO_COLOR`` is set (as the report's own marks), and for
-    a stream also only when it is a terminal that can encode the blocks."""
-    plain = bool(os.environ.get("KATA_ASCII")) or os.environ.get("NO_COLOR") is not None
+    """The style for ``stream`` (a terminal, a pipe...), or for a grader's report (``None``).
+
+    Plain ASCII with ``KATA_ASCII``, ``NO_COLOR`` or ``TERM=dumb`` set, and on a stream that
+    is not a terminal or cannot encode the blocks; colour only on a terminal that wants it
+    (``kata.terminal.colour_wanted``). The grader's report is drawn without colour.
+    """
+    plain = bool(os.environ.get("KATA_ASCII")) or os.environ.get("NO_COLOR") is not None \
+        or os.environ.get("TERM") == "dumb"
     if stream is None:
         return Style(unicode=not plain, colour=False)
     terminal = hasattr(stream, "isatty") and stream.isatty()
-    encodes = _can_encode(stream, "█▒×─━▁")
-    return Style(unicode=terminal and encodes and not os.environ.get("KATA_ASCII"),
-                 colour=terminal and os.environ.get("NO_COLOR") is None)
+    unicode = terminal and not plain and _can_encode(stream, "█▒×─━▁")
+    return Style(unicode=unicode, colour=colour_wanted(stream))
 
 
 def _can_encode(stream: IO[str], text: str) -> bool:

@@ -9,8 +9,9 @@ no behaviour a learner can see, listed with its reason in
 the whole file and for the learner-written part (``learner_part``): the lines the starter
 does not hand over. The bar is 100% there.
 
-Results: the report on stdout, and ``.kata/mutants/NN.txt`` / ``NN.json`` per lesson. Exit
-status 0 only when every lesson meets the bar. A developer's tool: it forks (POSIX only) and
+Results: the report on stdout, and ``.kata/mutants/NN.txt`` / ``NN.json`` per lesson (not
+written by a run narrowed with ``--only`` or ``--learner-part``). Exit status 0 only when every
+lesson meets the bar. A developer's tool: it forks (POSIX only) and
 is not part of ``make test``.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import sys
 import time
 from functools import partial
@@ -46,6 +48,9 @@ def main(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, got {args.jobs}")
+    if not hasattr(os, "fork"):
+        raise UsageError("mutation testing forks one process per mutant: it needs Linux or "
+                         "macOS (on Windows, use WSL)")
     lessons = [pick_lesson(args.lesson, "mutants")] if args.lesson else list(manifest.lessons())
     started = time.monotonic()
     results = []
@@ -54,10 +59,14 @@ def main(args: argparse.Namespace) -> int:
                             learner_part_only=args.learner_part, progress=_progress(lesson))
         text = report.render(result)
         print(("\r\033[K" if sys.stdout.isatty() else "") + text, flush=True)
-        save(result, text, args.jobs)
+        if not result.selection:  # a narrowed run must not replace a lesson's full results
+            save(result, text, args.jobs)
         results.append(result)
     print(report.summary(results, time.monotonic() - started, args.jobs), end="")
-    print(f"Per lesson: {RESULTS_DIR.relative_to(manifest.ROOT)}/NN.txt and NN.json")
+    if args.only or args.learner_part:
+        print("A narrowed run: the files in .kata/mutants/ are left as they were.")
+    else:
+        print(f"Per lesson: {RESULTS_DIR.relative_to(manifest.ROOT)}/NN.txt and NN.json")
     return 0 if all(result.bar_met for result in results) else 1
 
 

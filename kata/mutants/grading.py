@@ -14,7 +14,6 @@ import gc
 import importlib
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -31,8 +30,6 @@ from ..manifest import Lesson
 KILLED, TIMEOUT, SURVIVED, ERROR = "killed", "timeout", "survived", "error"
 #: A graded version that outlives every per-check limit is stopped after this many seconds.
 HARD_LIMIT_SECONDS = 30.0
-#: How a check stopped by its time limit reads (pytest-timeout's words, or the report's).
-_TIMED_OUT = re.compile(r"\btime(d)? ?out\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -129,9 +126,11 @@ def _start(lesson: Lesson, folder: Path, key: int, build: Callable[[], str]) -> 
 
 def _grade_here(lesson: Lesson, folder: Path, source: str) -> tuple[str, str]:
     """What ``make check`` does (kata.check.grade), stopping at the first failing check."""
-    from ..check import import_problem, run_checks
+    from ..child import checks_here as run_checks, import_problem
+    from . import timeouts
 
-    os.environ["PYTEST_ADDOPTS"] = f"{os.environ.get('PYTEST_ADDOPTS', '')} -x".strip()
+    extra = f"-x -p {timeouts.__name__}"  # stop at the first failure; note timeouts
+    os.environ["PYTEST_ADDOPTS"] = f"{os.environ.get('PYTEST_ADDOPTS', '')} {extra}".strip()
     os.environ["KATA_HARD_LIMIT"] = str(HARD_LIMIT_SECONDS)
     path = lesson.learner_file(folder)
     path.parent.mkdir(parents=True)
@@ -140,14 +139,13 @@ def _grade_here(lesson: Lesson, folder: Path, source: str) -> tuple[str, str]:
         return KILLED, "importing the module"
     for result in run_checks(lesson, folder, verbose=False):
         if not result.passed:
-            text = " ".join(text for _, text in result.explanation)
-            return (TIMEOUT if _TIMED_OUT.search(text) else KILLED), result.name
+            return (TIMEOUT if timeouts.stopped else KILLED), result.name
     return SURVIVED, ""
 
 
 def _warm_up() -> None:
     """Load the grader here once, so that every forked child starts with it loaded."""
-    from .. import check  # noqa: F401  (pytest, and the harness on sys.path)
+    from .. import child  # noqa: F401  (pytest, and the harness on sys.path)
     from _pytest.config import default_plugins, essential_plugins
 
     plugins = [f"_pytest.{name}" for name in (*essential_plugins, *default_plugins)

@@ -53,10 +53,11 @@ def retry_after_seconds(outcome: object, wall_clock: Callable[[], float]) -> flo
 
     ``None`` when the outcome is not a 429/503 answer (returned, or carried by an
     ``HTTPError``), has no ``Retry-After`` header, or the header cannot be read.
-    The header is delay-seconds (``"7"``) or an HTTP-date (``"Wed, 15 Nov 2023 22:13:24
-    GMT"``; ``email.utils.parsedate_to_datetime`` reads it). A date is compared with
-    ``wall_clock()`` (seconds since the epoch), never with the real time; a date in the past
-    means 0 seconds.
+    The header is delay-seconds (``"7"``: whole seconds, spaces around ignored; ``"1.5"`` and
+    ``"-3"`` are unreadable) or an HTTP-date (``"Wed, 15 Nov 2023 22:13:24 GMT"``;
+    ``email.utils.parsedate_to_datetime`` reads it, and a date with no zone is GMT too, not
+    your local time). A date is compared with ``wall_clock()`` (seconds since the epoch),
+    never with the real time; a date in the past means 0 seconds.
     """
     # TODO (optional helper): find the response, read the header, handle both forms.
     raise NotImplementedError("retry_after_seconds")

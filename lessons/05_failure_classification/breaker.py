@@ -122,7 +122,9 @@ class CircuitBreaker:
         - a returned value: a failure if ``is_failure_result(value)``, otherwise a success;
           either way the caller receives the value;
         - a ``BaseException`` that is not an ``Exception``: no verdict (``_on_abandoned``),
-          raised unchanged.
+          raised unchanged;
+        - a predicate (``is_failure``, ``is_failure_result``) that itself raises: the call
+          counts as a failure, and the predicate's exception propagates to the caller.
 
         Admission (``_before_call``) and the bookkeeping (``_on_success``, ``_on_failure``)
         are lesson 4's, given below.

@@ -250,15 +250,13 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except Exception as error:
-            self._complete(epoch, failed=self._counts_as_failure(error),
-                           slow=self._is_slow(started))
+            self._judge(epoch, self._is_slow(started), self._counts_as_failure, error)
             raise
         except BaseException:
             # Ctrl-C, SystemExit: neither a failure nor a success of the service.
             self._abandon(epoch)
             raise
-        self._complete(epoch, failed=self._is_failure_result(result),
-                       slow=self._is_slow(started))
+        self._judge(epoch, self._is_slow(started), self._is_failure_result, result)
         return result
 
     def __call__(self, func: Callable[..., T]) -> Callable[..., T]:
@@ -300,10 +298,26 @@ class CircuitBreaker:
         ``call`` asks this right after the protected function returned or raised, whether it
         succeeded or failed. Slow means it took *strictly* longer than
         ``self.slow_call_duration``, measured with the injected clock (never the real one:
-        the checks' services take fake seconds).
+        the checks' services take fake seconds). A call that ended exactly at ``started +
+        slow_call_duration`` is not slow, whatever ``end - started`` rounds to (see README).
         """
         # TODO
         raise NotImplementedError("CircuitBreaker._is_slow")
+
+    def _judge(self, epoch: int, slow: bool, predicate: Callable[[Any], bool],
+               outcome: object) -> None:
+        """Ask ``predicate`` whether ``outcome`` is a failure, and record the verdict.
+
+        A predicate that raises is a bug in the configuration: the call counts as a failure
+        (a broken predicate must neither hide an outage nor leave a trial unfinished) and the
+        predicate's exception propagates to the caller.
+        """
+        try:
+            failed = bool(predicate(outcome))
+        except Exception:
+            self._complete(epoch, failed=True, slow=slow)
+            raise
+        self._complete(epoch, failed=failed, slow=slow)
 
     def _complete(self, epoch: int, *, failed: bool, slow: bool) -> None:
         """Record the outcome of a call admitted in ``epoch``, if that state still holds."""

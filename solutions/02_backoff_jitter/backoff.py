@@ -25,8 +25,9 @@ import requests
 #: Statuses whose ``Retry-After`` header this retry honours (RFC 9110: 503 and 429 use it).
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 
-#: The delay-seconds form of ``Retry-After``: digits (a decimal part is tolerated).
-_DELAY_SECONDS = re.compile(r"\d+(\.\d+)?")
+#: The delay-seconds form of ``Retry-After``: whole seconds, ASCII digits only (RFC 9110
+#: §10.2.3), so ``"1.5"`` and ``"-3"`` are unreadable.
+_DELAY_SECONDS = re.compile(r"[0-9]+")
 
 
 def is_transient(outcome: object) -> bool:
@@ -68,9 +69,10 @@ def retry_after_seconds(outcome: object, wall_clock: Callable[[], float]) -> flo
     """Seconds the server asked us to wait, or ``None`` when it did not say (or said garbage).
 
     Only a 429 or 503 answer counts, returned or carried by an ``HTTPError``. The header is
-    either delay-seconds (``"7"``) or an HTTP-date (``"Wed, 15 Nov 2023 22:13:24 GMT"``),
-    which is read against ``wall_clock()`` (seconds since the epoch); a date in the past
-    means "now": 0 seconds.
+    either delay-seconds (``"7"``: whole seconds, spaces around ignored) or an HTTP-date
+    (``"Wed, 15 Nov 2023 22:13:24 GMT"``; one with no zone is GMT too), which is read
+    against ``wall_clock()`` (seconds since the epoch); a date in the past means "now": 0
+    seconds. Anything else (``"soon"``, ``"1.5"``, ``"-3"``) is unreadable: ``None``.
     """
     response = _response_of(outcome)
     if response is None or response.status_code not in RETRY_AFTER_STATUSES:

@@ -85,7 +85,7 @@ class RetryBudget:
 
 #: Statuses whose ``Retry-After`` header this retry honours.
 RETRY_AFTER_STATUSES = frozenset({429, 503})
-_DELAY_SECONDS = re.compile(r"\d+(\.\d+)?")
+_DELAY_SECONDS = re.compile(r"[0-9]+")  # whole seconds only
 
 
 def is_transient(outcome: object) -> bool:

@@ -151,12 +151,12 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except Exception as error:
-            self._record(trial, failed=self._counts_as_failure(error))
+            self._judge(trial, self._counts_as_failure, error)
             raise
         except BaseException:
             self._on_abandoned(trial)  # Ctrl-C, SystemExit: no verdict, free the trial
             raise
-        self._record(trial, failed=self.is_failure_result(result))
+        self._judge(trial, self.is_failure_result, result)
         return result
 
     def __call__(self, func: Callable[..., T]) -> Callable[..., T]:
@@ -178,14 +178,26 @@ class CircuitBreaker:
         """``exclude`` first (subclasses match), then the ``is_failure`` predicate."""
         if isinstance(error, self.exclude):
             return False
-        return bool(self.is_failure(error))
+        return self.is_failure(error)
 
-    def _record(self, trial: bool, *, failed: bool) -> None:
-        """Hand the verdict to lesson 4's bookkeeping."""
+    def _judge(self, trial: bool, predicate: Callable[[Any], bool], outcome: object) -> None:
+        """Ask ``predicate`` whether ``outcome`` is a failure and hand the verdict to lesson
+        4's bookkeeping: a failure, or a success (a non-failure is a success, in HALF_OPEN
+        too: lessons/CONVENTIONS.md).
+
+        A predicate that raises is a bug in the configuration, not an answer: the call counts
+        as a failure (a broken predicate must neither hide an outage nor leave a trial running
+        forever) and the predicate's exception propagates to the caller.
+        """
+        try:
+            failed = bool(predicate(outcome))
+        except Exception:
+            self._on_failure(trial)
+            raise
         if failed:
             self._on_failure(trial)
         else:
-            self._on_success(trial)  # a non-failure is a success (lessons/CONVENTIONS.md), also in HALF_OPEN
+            self._on_success(trial)
 
     # -- admission (lesson 4) ------------------------------------------------------------
 

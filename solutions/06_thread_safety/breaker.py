@@ -218,10 +218,6 @@ class CircuitBreaker:
         """Consecutive failures counted while CLOSED."""
         return self._status.failures
 
-    @property
-    def half_open_max_calls(self) -> int:
-        return self._settings.half_open_max_calls
-
     def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``func(*args, **kwargs)`` through the breaker (no lock held while it runs)."""
         admitted = self._admit()
@@ -229,10 +225,14 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except Exception as error:
-            outcome = FAILURE if self._counts_as_failure(error) else SUCCESS
+            outcome = FAILURE  # and it stays one if the predicate itself raises
+            if not self._counts_as_failure(error):
+                outcome = SUCCESS
             raise
         else:
-            outcome = FAILURE if self._is_failure_result(result) else SUCCESS
+            outcome = FAILURE
+            if not self._is_failure_result(result):
+                outcome = SUCCESS
             return result
         finally:
             self._complete(admitted, outcome)

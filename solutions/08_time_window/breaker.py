@@ -308,15 +308,13 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except Exception as error:
-            self._complete(epoch, failed=self._counts_as_failure(error),
-                           slow=self._is_slow(started))
+            self._judge(epoch, self._is_slow(started), self._counts_as_failure, error)
             raise
         except BaseException:
             # Ctrl-C, SystemExit: neither a failure nor a success of the service.
             self._abandon(epoch)
             raise
-        self._complete(epoch, failed=self._is_failure_result(result),
-                       slow=self._is_slow(started))
+        self._judge(epoch, self._is_slow(started), self._is_failure_result, result)
         return result
 
     def __call__(self, func: Callable[..., T]) -> Callable[..., T]:
@@ -354,8 +352,29 @@ class CircuitBreaker:
 
     def _is_slow(self, started: float) -> bool:
         """Whether a call that started at ``started`` (clock time) was slow: it took strictly
-        longer than ``slow_call_duration``, measured with the injected clock."""
-        return self._clock() - started > self.slow_call_duration
+        longer than ``slow_call_duration``, measured with the injected clock.
+
+        Compared as clock readings, the end against ``started + slow_call_duration``, never
+        as a difference: a call the clock says took exactly the duration (it ended at
+        ``started + slow_call_duration``) is not slow, even where ``end - started`` rounds to
+        a hair above it (``1.03 + 1.0 - 1.03`` is ``1.0000000000000002``).
+        """
+        return self._clock() > started + self.slow_call_duration
+
+    def _judge(self, epoch: int, slow: bool, predicate: Callable[[Any], bool],
+               outcome: object) -> None:
+        """Ask ``predicate`` whether ``outcome`` is a failure, and record the verdict.
+
+        A predicate that raises is a bug in the configuration: the call counts as a failure
+        (a broken predicate must neither hide an outage nor leave a trial unfinished) and the
+        predicate's exception propagates to the caller.
+        """
+        try:
+            failed = bool(predicate(outcome))
+        except Exception:
+            self._complete(epoch, failed=True, slow=slow)
+            raise
+        self._complete(epoch, failed=failed, slow=slow)
 
     def _complete(self, epoch: int, *, failed: bool, slow: bool) -> None:
         """Record the outcome of a call admitted in ``epoch``, if that state still holds."""

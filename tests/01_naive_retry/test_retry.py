@@ -122,28 +122,92 @@ def test_rejects_fewer_than_one_attempt(impl, network):
 
 
 def test_keyboard_interrupt_is_not_retried(impl):
-    """Lets KeyboardInterrupt through at once: Ctrl-C is not a failure to retry"""
-    calls = []
+    """Lets KeyboardInterrupt and SystemExit through at once: they are not failures to retry"""
+    for kind, why in ((KeyboardInterrupt, "the user pressed Ctrl-C"),
+                      (SystemExit, "the program is asked to exit")):
+        for failures_first in (0, 1):
+            calls: list[int] = []
 
-    def interrupted() -> None:
-        calls.append(1)
-        raise KeyboardInterrupt
+            def interrupted(kind: type[BaseException] = kind, calls: list[int] = calls,
+                            failures_first: int = failures_first) -> None:
+                calls.append(1)
+                if len(calls) <= failures_first:
+                    raise ConnectionError("refused")
+                raise kind
 
-    scenario = Scenario("the function raises KeyboardInterrupt (the user pressed Ctrl-C); "
-                        "retry(func, attempts=3)")
-    try:
-        impl.retry(interrupted, attempts=3)
-    except KeyboardInterrupt:
-        pass
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        scenario.fail(expected="KeyboardInterrupt propagates",
-                      observed=f"{type(error).__name__} raised instead")
-    else:
-        scenario.fail(expected="KeyboardInterrupt propagates", observed="retry returned")
-    scenario.expect(len(calls) == 1, expected="1 call, no retry",
-                    observed=f"{len(calls)} calls")
+            before = "fails once with ConnectionError, then " if failures_first else ""
+            scenario = Scenario(f"the function {before}raises {kind.__name__} ({why}); "
+                                f"retry(func, attempts=3)")
+            try:
+                impl.retry(interrupted, attempts=3)
+            except kind:
+                pass
+            except NotImplementedError:
+                raise
+            except BaseException as error:
+                scenario.fail(expected=f"{kind.__name__} propagates",
+                              observed=f"{type(error).__name__} raised instead")
+            else:
+                scenario.fail(expected=f"{kind.__name__} propagates", observed="retry returned")
+            wanted = failures_first + 1
+            scenario.expect(len(calls) == wanted,
+                            expected=f"{wanted} call{'s' if wanted > 1 else ''}: no retry after "
+                                     f"the {kind.__name__}",
+                            observed=f"{len(calls)} calls")
+
+
+def test_any_exception_is_a_failure_to_retry(impl):
+    """Retries any Exception, not only network errors: this lesson does not judge errors yet"""
+    for error in (ValueError("bad JSON"), KeyError("id"), RuntimeError("flaky"),
+                  OSError("disk busy")):
+        calls: list[int] = []
+
+        def flaky(error: Exception = error, calls: list[int] = calls) -> str:
+            calls.append(1)
+            if len(calls) < 3:
+                raise error
+            return "done"
+
+        shown = f"{type(error).__name__}({str(error)!r})"
+        scenario = Scenario(f"the function raises {shown} twice, then returns 'done'; "
+                            f"retry(func, attempts=3)")
+        outcome = scenario.run(lambda: impl.retry(flaky, attempts=3))
+        scenario.expect(outcome.returned and outcome.value == "done" and len(calls) == 3,
+                        expected="'done' returned after 3 calls (a call that raises an "
+                                 "Exception is tried again)",
+                        observed=f"{outcome} after {len(calls)} calls")
+
+
+def test_returns_any_value_as_is(impl):
+    """Returns what the first successful call returned, as is: None, 0 and [] are answers too"""
+    empty: list[Any] = []
+    for value, shown in ((None, "None"), (0, "0"), (False, "False"), ("", "''"),
+                         (empty, "an empty list")):
+        calls: list[int] = []
+
+        def answer(value: Any = value, calls: list[int] = calls) -> Any:
+            calls.append(1)
+            return value
+
+        scenario = Scenario(f"the function returns {shown} at once; retry(func, attempts=3)")
+        outcome = scenario.run(lambda: impl.retry(answer, attempts=3))
+        scenario.expect(outcome.returned and outcome.value is value and len(calls) == 1,
+                        expected=f"{shown} itself returned after 1 call (a value is never "
+                                 f"judged: returning is success)",
+                        observed=f"{outcome} after {len(calls)} calls")
+
+
+def test_attempts_defaults_to_three(impl, network):
+    """Makes 3 attempts when `attempts` is not given, and takes it by position too"""
+    for label, call, wanted in (("retry(fetch_user)", lambda f: impl.retry(f), 3),
+                                ("retry(fetch_user, 2)", lambda f: impl.retry(f, 2), 2)):
+        users = network.service(f"users-default{wanted}").down(503)
+        scenario = Scenario(f"the users service answers 503 to every call; {label}")
+        outcome = scenario.run(lambda: call(fetcher(network, users)))
+        scenario.expect(users.call_count == wanted and outcome.raised(requests.HTTPError),
+                        expected=f"{wanted} calls, then the 503 raised (an HTTPError)",
+                        observed=f"{users.call_count} calls; {outcome}",
+                        timeline=users.timeline())
 
 
 def test_retries_multiply_the_load_on_a_dead_service(impl, clock):

@@ -8,8 +8,11 @@ an injected ``wall_clock`` (the fake clock's wall time), so every expected wait 
 from __future__ import annotations
 
 import heapq
+import os
 import random
-from typing import Any, Callable, Iterable
+import time
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 import requests
 
@@ -131,11 +134,12 @@ def test_classifies_transient_failures(impl, clock):
                          ("connect timeout", connect_timeout())]:
         exc = raised_by(users, reply)
         cases.append((f"{label} ({type(exc).__name__})", exc))
-    for status in (500, 502, 503, 504, 429):
+    for status in (500, 501, 502, 503, 504, 505, 507, 511, 599, 429):
         response = users.script(status).get(USER, timeout=2)
         cases.append((f"a returned {status} Response", response))
         cases.append((f"an HTTPError carrying a {status}", http_error(response)))
-    scenario = Scenario("is_transient(outcome) for failures that may go away on their own")
+    scenario = Scenario("is_transient(outcome) for failures that may go away on their own "
+                        "(every 5xx, and 429)")
     wrong = [f"{label}: {verdict}" for label, outcome in cases
              if (verdict := judge(impl, outcome)) != "transient"]
     scenario.expect(not wrong, expected="every one of them judged transient",
@@ -143,14 +147,17 @@ def test_classifies_transient_failures(impl, clock):
 
 
 def test_classifies_permanent_failures(impl, clock):
-    """Classifies 4xx answers, malformed JSON, other errors and successes as not transient"""
+    """Classifies other statuses (4xx, 2xx, 3xx), malformed JSON, other errors as not transient"""
     users = FakeService("users", clock)
     cases: list[tuple[str, object]] = []
-    for status in (400, 401, 403, 404, 409, 422):
+    for status in (400, 401, 403, 404, 405, 408, 409, 410, 413, 418, 422, 451, 499):
         response = users.script(status).get(USER, timeout=2)
         cases.append((f"a returned {status} Response", response))
         cases.append((f"an HTTPError carrying a {status}", http_error(response)))
-    cases.append(("a returned 200 Response", users.script(200).get(USER, timeout=2)))
+    for status in (200, 204, 301, 304):
+        cases.append((f"a returned {status} Response", users.script(status).get(USER, timeout=2)))
+    cases.append(("an HTTPError('no response') that carries no response (.response is None)",
+                  requests.HTTPError("no response")))
     broken = users.script(malformed_json()).get(USER, timeout=2)
     try:
         broken.json()
@@ -382,7 +389,7 @@ def test_honours_retry_after_as_an_http_date(impl):
 
 
 def test_stops_when_retry_after_exceeds_max_delay(impl):
-    """Stops at once when Retry-After asks for longer than max_delay"""
+    """Stops at once when Retry-After asks for longer than max_delay, raised or returned"""
     for status, retry_after in ((503, lambda clock: 30),
                                 (429, lambda clock: clock.http_date(60))):
         clock = FakeClock()
@@ -400,17 +407,140 @@ def test_stops_when_retry_after_exceeds_max_delay(impl):
         scenario.expect(outcome.raised(requests.HTTPError),
                         expected=f"the {status} raised to the caller", observed=str(outcome))
 
-
-def test_unreadable_retry_after_falls_back_to_backoff(impl, clock):
-    """Falls back to its own backoff when Retry-After cannot be read"""
-    users = FakeService("users", clock).script(error(503, retry_after="soon"), 200)
-    scenario = Scenario("the users service answers 503 with Retry-After: soon, then 200; "
-                        "random() says 0.5; retry(fetch_user, attempts=3, base_delay=1)")
-    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, base_delay=1.0)
-    scenario.expect(outcome.returned and same_waits(clock.sleeps, [0.5]),
-                    expected="one full-jitter wait of 0.5 (0.5 × 1 × 2**0), then the user",
-                    observed=f"{outcome}; waits {shown(clock.sleeps)}",
+    clock = FakeClock()
+    users = FakeService("users", clock).script(error(503, retry_after=30), 200)
+    returned: list[requests.Response] = []
+    scenario = Scenario("get_user returns the Response without raise_for_status; the users "
+                        "service answers 503 with Retry-After: 30, then would answer 200; "
+                        "retry(get_user, attempts=3, max_delay=10)")
+    outcome = run_retry(impl, scenario, clock, response_getter(users, returned), attempts=3,
+                        max_delay=10.0)
+    scenario.expect(users.call_count == 1 and not clock.sleeps and outcome.returned
+                    and bool(returned) and outcome.value is returned[0],
+                    expected="1 call, no wait, and that 503 Response returned as is",
+                    observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}; {outcome}",
                     timeline=users.timeline())
+
+
+def test_honours_retry_after_at_its_edges(impl):
+    """Honours a Retry-After exactly equal to max_delay, and a Retry-After of 0"""
+    cases = [("Retry-After: 10", lambda clock: 10, {"max_delay": 10.0}, 10.0),
+             ("Retry-After: 4 with max_delay=4", lambda clock: 4, {"max_delay": 4.0}, 4.0),
+             ("an HTTP-date exactly 10 s ahead", lambda clock: clock.http_date(10),
+              {"max_delay": 10.0}, 10.0),
+             ("Retry-After: 0", lambda clock: 0, {"max_delay": 10.0}, 0.0),
+             ("Retry-After: 0 with max_delay=0", lambda clock: 0, {"max_delay": 0.0}, 0.0)]
+    for label, retry_after, settings, wait in cases:
+        clock = FakeClock()
+        users = FakeService("users", clock).script(error(503, retry_after=retry_after(clock)),
+                                                   200)
+        described = ", ".join(f"{k}={v:g}" for k, v in settings.items())
+        scenario = Scenario(f"the users service answers 503 with {label}, then 200; random() "
+                            f"says 0.5; retry(fetch_user, attempts=3, base_delay=1, {described})")
+        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, base_delay=1.0,
+                            **settings)
+        if wait:
+            waited_right = same_waits(clock.sleeps, [wait])
+            wanted = f"one wait of {wait:g} s (exactly max_delay is not longer than max_delay)"
+        else:
+            waited_right = len(clock.sleeps) <= 1 and sum(clock.sleeps) == 0
+            wanted = "no waiting (0 means now, not 'no header')"
+        scenario.expect(outcome.returned and users.call_count == 2 and waited_right,
+                        expected=f"{wanted}, then the user after 2 calls",
+                        observed=f"{outcome}; {users.call_count} calls, "
+                                 f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+
+
+def test_retry_after_counts_only_on_429_and_503(impl):
+    """Reads Retry-After only on a 429 or 503: other 5xx get full jitter, whatever they say"""
+    for status, retry_after in ((500, 5), (502, 60), (504, 5)):
+        for returned_as_is in (False, True):
+            clock = FakeClock()
+            users = FakeService("users", clock).script(error(status, retry_after=retry_after),
+                                                       200)
+            returned: list[requests.Response] = []
+            func = response_getter(users, returned) if returned_as_is else fetcher(users)
+            how = "get_user returns the Response" if returned_as_is else "fetch_user raises"
+            scenario = Scenario(f"{how}; the users service answers {status} with Retry-After: "
+                                f"{retry_after}, then 200; random() says 0.5; retry(..., "
+                                f"attempts=3, base_delay=1, max_delay=10)")
+            outcome = run_retry(impl, scenario, clock, func, attempts=3, base_delay=1.0,
+                                max_delay=10.0)
+            scenario.expect(outcome.returned and users.call_count == 2
+                            and same_waits(clock.sleeps, [0.5]),
+                            expected=f"one full-jitter wait of 0.5 (0.5 × 1 × 2**0), then the "
+                                     f"200: Retry-After is honoured on 429 and 503 only, not "
+                                     f"on a {status}",
+                            observed=f"{outcome}; {users.call_count} calls, "
+                                     f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+
+
+def test_backoff_counts_every_retry(impl, clock):
+    """Counts k over every retry: a wait taken from Retry-After still moves the backoff on"""
+    users = FakeService("users", clock).script(error(503, retry_after=3), 503, 503, 200)
+    scenario = Scenario("the users service answers 503 with Retry-After: 3, then 503 twice "
+                        "without it, then 200; random() says 0.5; retry(fetch_user, "
+                        "attempts=4, base_delay=1, max_delay=100)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=4, base_delay=1.0,
+                        max_delay=100.0)
+    expected = [3.0, 1.0, 2.0]
+    scenario.expect(outcome.returned and same_waits(clock.sleeps, expected),
+                    expected=f"waits {shown(expected)}: 3 s as asked before retry 1, then "
+                             f"0.5 × 1 × 2**1 and 0.5 × 1 × 2**2 before retries 2 and 3",
+                    observed=f"waits {shown(clock.sleeps)}; {outcome}",
+                    timeline=users.timeline())
+
+
+@contextmanager
+def local_time(zone: str) -> Iterator[None]:
+    """Run with the process's local time zone set to ``zone`` (a POSIX TZ string)."""
+    if not hasattr(time, "tzset"):  # Windows: the zone cannot be switched; UTC-free anyway
+        yield
+        return
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
+
+
+def test_unreadable_retry_after_falls_back_to_backoff(impl):
+    """Reads whole seconds and HTTP-dates; anything else falls back to its own backoff"""
+    readable = [(" 7 ", lambda clock: " 7 ", 7.0, "spaces around are ignored"),
+                ("007", lambda clock: "007", 7.0, "whole seconds"),
+                ("an HTTP-date with no zone, 4 s ahead",
+                 lambda clock: clock.http_date(4).removesuffix(" GMT"), 4.0,
+                 "an HTTP-date is GMT, zone or not"),
+                ("an asctime date (no zone), 6 s ahead",
+                 lambda clock: time.asctime(time.gmtime(clock.wall() + 6)), 6.0,
+                 "the asctime form of an HTTP-date is GMT too")]
+    unreadable = ["soon", "1.5", "-3", "7s", ""]
+    cases = [(label, value, [wait], f"one wait of {wait:g} s ({why})")
+             for label, value, wait, why in readable]
+    cases += [(f"Retry-After: {text!r}", lambda clock, text=text: text, [0.5],
+               "one full-jitter wait of 0.5 (0.5 × 1 × 2**0): not whole seconds and not an "
+               "HTTP-date, so unreadable")
+              for text in unreadable]
+    for label, value, waits, wanted in cases:
+        clock = FakeClock()
+        header = value(clock)
+        users = FakeService("users", clock).script(error(503, retry_after=header), 200)
+        scenario = Scenario(f"the users service answers 503 with {label} ({header!r}; the local "
+                            f"time zone is 5 hours behind UTC), then 200; random() says 0.5; "
+                            f"retry(fetch_user, attempts=3, base_delay=1, max_delay=10)")
+        with local_time("XYZ+5"):
+            outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3,
+                                base_delay=1.0, max_delay=10.0)
+        scenario.expect(outcome.returned and same_waits(clock.sleeps, waits),
+                        expected=f"{wanted}, then the user",
+                        observed=f"{outcome}; waits {shown(clock.sleeps)}",
+                        timeline=users.timeline())
 
 
 # -- returned responses and settings -----------------------------------------------------------
@@ -469,6 +599,199 @@ def test_rejects_invalid_settings(impl, clock):
                         observed=str(outcome))
         scenario.expect(users.call_count == 0, expected="no call to the service",
                         observed=f"{users.call_count} calls")
+
+
+def test_zero_delays_are_valid(impl):
+    """Accepts base_delay=0 and max_delay=0: retries at once, never a default in their place"""
+    for settings, retry_after in (({"base_delay": 0.0, "max_delay": 10.0}, None),
+                                  ({"base_delay": 1.0, "max_delay": 0.0}, None),
+                                  ({"base_delay": 1.0, "max_delay": 0.0}, 1)):
+        clock = FakeClock()
+        first = error(503, retry_after=retry_after) if retry_after is not None else 503
+        users = FakeService("users", clock).script(first, 503, 200)
+        described = ", ".join(f"{k}={v:g}" for k, v in settings.items())
+        said = f" with Retry-After: {retry_after}" if retry_after is not None else ""
+        scenario = Scenario(f"the users service answers 503{said}, then 503, then 200; random() "
+                            f"says 0.5; retry(fetch_user, attempts=3, {described})")
+        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, **settings)
+        if retry_after is None:
+            ok = (outcome.returned and users.call_count == 3 and len(clock.sleeps) <= 2
+                  and not any(clock.sleeps))
+            wanted = "3 calls with waits of 0 (a ceiling of 0), then the user"
+        else:
+            ok = outcome.raised(requests.HTTPError) and users.call_count == 1 and not clock.sleeps
+            wanted = ("1 call and no wait: Retry-After: 1 is longer than max_delay=0, so the "
+                      "503 is raised at once")
+        scenario.expect(ok, expected=wanted,
+                        observed=f"{outcome}; {users.call_count} calls, "
+                                 f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+
+
+def test_defaults_are_the_readmes(impl):
+    """Defaults to attempts=3, base_delay=0.1 and max_delay=10"""
+    clock = FakeClock()
+    users = FakeService("users", clock).down(503)
+    scenario = Scenario("the users service answers 503 to everything; random() says 0.5; "
+                        "retry(fetch_user, sleep=..., random=..., wall_clock=...) with no other "
+                        "settings")
+    outcome = run_retry(impl, scenario, clock, fetcher(users))
+    scenario.expect(users.call_count == 3 and same_waits(clock.sleeps, [0.05, 0.1])
+                    and outcome.raised(requests.HTTPError),
+                    expected="3 calls, waits [0.05, 0.1] (0.5 × 0.1 × 2**k), then the 503 raised",
+                    observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}; {outcome}",
+                    timeline=users.timeline())
+    for retry_after, wanted_waits in ((10, [10.0]), (11, [])):
+        clock = FakeClock()
+        users = FakeService("users", clock).script(error(503, retry_after=retry_after), 200)
+        scenario = Scenario(f"the users service answers 503 with Retry-After: {retry_after}, "
+                            f"then 200; retry(fetch_user) without max_delay (the default, 10)")
+        outcome = run_retry(impl, scenario, clock, fetcher(users))
+        wanted = ("one wait of 10 s, then the user" if wanted_waits else
+                  "1 call and no wait: 11 s is more than the default max_delay of 10")
+        scenario.expect(same_waits(clock.sleeps, wanted_waits)
+                        and users.call_count == 1 + len(wanted_waits),
+                        expected=wanted,
+                        observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}; "
+                                 f"{outcome}", timeline=users.timeline())
+
+
+def test_should_retry_decides_what_is_retried(impl):
+    """Asks the should_retry it is given about each outcome, and follows its verdict"""
+    clock = FakeClock()
+    users = FakeService("users", clock).script(404, 404, 200)
+    judged: list[object] = []
+    errors: list[Exception] = []
+    fetch = fetcher(users)
+
+    def fetch_and_remember() -> Any:
+        try:
+            return fetch()
+        except Exception as exc:
+            errors.append(exc)
+            raise
+
+    def every_http_error(outcome: object) -> bool:
+        judged.append(outcome)
+        return isinstance(outcome, requests.HTTPError)
+
+    scenario = Scenario("should_retry says yes to every HTTPError, 404s included; the users "
+                        "service answers 404, 404, then 200; retry(fetch_user, attempts=4, "
+                        "should_retry=...)")
+    outcome = run_retry(impl, scenario, clock, fetch_and_remember, attempts=4,
+                        should_retry=every_http_error)
+    scenario.expect(outcome.returned and users.call_count == 3 and len(clock.sleeps) == 2,
+                    expected="3 calls and 2 waits (the 404s retried because should_retry said "
+                             "so), then the user",
+                    observed=f"{outcome}; {users.call_count} calls, waits "
+                             f"{shown(clock.sleeps)}", timeline=users.timeline())
+    scenario.expect(len(judged) >= 2 and judged[0] is errors[0] and judged[1] is errors[1],
+                    expected="should_retry given each raised HTTPError itself",
+                    observed=f"it was given {', '.join(type(o).__name__ for o in judged)}")
+
+    clock = FakeClock()
+    calls: list[int] = []
+
+    def parse_user() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise ValueError("half a JSON document")
+        return "the user"
+
+    scenario = Scenario("should_retry says yes to ValueError (this caller knows its parser is "
+                        "flaky); the function raises ValueError twice, then returns; random() "
+                        "says 0.5; retry(func, attempts=3, base_delay=1, should_retry=...)")
+    outcome = run_retry(impl, scenario, clock, parse_user, attempts=3, base_delay=1.0,
+                        should_retry=lambda outcome: isinstance(outcome, ValueError))
+    scenario.expect(outcome.returned and outcome.value == "the user"
+                    and same_waits(clock.sleeps, [0.5, 1.0]),
+                    expected="the user after 3 calls, with full-jitter waits [0.5, 1] (no "
+                             "Retry-After to read on a ValueError)",
+                    observed=f"{outcome}; {len(calls)} calls, waits {shown(clock.sleeps)}")
+
+    clock = FakeClock()
+    users = FakeService("users", clock).down(503)
+    returned: list[requests.Response] = []
+    judged.clear()
+
+    def nothing(outcome: object) -> bool:
+        judged.append(outcome)
+        return False
+
+    scenario = Scenario("should_retry says no to every outcome; get_user returns the Response; "
+                        "the users service answers 503; retry(get_user, attempts=3, "
+                        "should_retry=...)")
+    outcome = run_retry(impl, scenario, clock, response_getter(users, returned), attempts=3,
+                        should_retry=nothing)
+    scenario.expect(users.call_count == 1 and not clock.sleeps and outcome.returned
+                    and bool(returned) and outcome.value is returned[0],
+                    expected="1 call, no wait, and the 503 Response returned as is (should_retry "
+                             "said no)",
+                    observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}; {outcome}",
+                    timeline=users.timeline())
+    scenario.expect(bool(judged) and bool(returned) and judged[0] is returned[0],
+                    expected="should_retry given the returned Response itself",
+                    observed=f"it was given {', '.join(type(o).__name__ for o in judged)}"
+                             if judged else "it was never asked")
+
+
+def test_ctrl_c_is_never_retried(impl):
+    """Lets KeyboardInterrupt and SystemExit through at once: no retry, no wait"""
+    for kind in (KeyboardInterrupt, SystemExit):
+        clock = FakeClock()
+        users = FakeService("users", clock).script(503)
+        fetch = fetcher(users)
+        calls: list[int] = []
+
+        def interrupted(kind: type[BaseException] = kind, calls: list[int] = calls,
+                        fetch: Callable[[], Any] = fetch) -> Any:
+            calls.append(1)
+            if len(calls) == 1:
+                return fetch()  # a 503: worth a retry
+            raise kind
+
+        scenario = Scenario(f"the first call gets a 503, the second raises {kind.__name__}; "
+                            f"retry(func, attempts=5, should_retry=lambda outcome: True): a "
+                            f"caller who retries every outcome still cannot retry "
+                            f"{kind.__name__}, which is never caught")
+        try:
+            impl.retry(interrupted, attempts=5, sleep=clock.sleep, random=constant(0.5),
+                       wall_clock=clock.wall, should_retry=lambda outcome: True)
+        except kind:
+            pass
+        except NotImplementedError:
+            raise
+        except BaseException as exc:
+            scenario.fail(expected=f"{kind.__name__} propagates",
+                          observed=f"{type(exc).__name__} raised instead")
+        else:
+            scenario.fail(expected=f"{kind.__name__} propagates", observed="retry returned")
+        scenario.expect(len(calls) == 2 and len(clock.sleeps) == 1,
+                        expected=f"2 calls and 1 wait (before the second): no retry after "
+                                 f"the {kind.__name__}",
+                        observed=f"{len(calls)} calls, waits {shown(clock.sleeps)}")
+
+
+def test_gives_up_with_the_last_error_unchanged(impl, clock):
+    """When every attempt fails, raises the last attempt's own error"""
+    users = FakeService("users", clock).script(refused(), read_timeout(), 503)
+    fetch = fetcher(users)
+    errors: list[Exception] = []
+
+    def fetch_and_remember() -> Any:
+        try:
+            return fetch()
+        except Exception as exc:
+            errors.append(exc)
+            raise
+
+    scenario = Scenario("the users service refuses the connection, then times out, then "
+                        "answers 503; retry(fetch_user, attempts=3)")
+    outcome = run_retry(impl, scenario, clock, fetch_and_remember, attempts=3)
+    last = errors[-1] if errors else None
+    scenario.expect(len(errors) == 3 and outcome.error is last,
+                    expected="the third call's own error raised (the 503 HTTPError), not the "
+                             "first one or a new one",
+                    observed=f"{len(errors)} failed calls; {outcome}", timeline=users.timeline())
 
 
 # -- why jitter: many clients against one contended service ------------------------------------

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import requests
 
-from fake_services import FakeClock, FakeService
+from fake_services import FakeClock, FakeService, error
 from harness import Outcome, Scenario, loader
 
 USER = "/users/42"
@@ -51,6 +51,38 @@ def fetcher(service: FakeService, *, limit: int = 10_000) -> Callable[[], Any]:
     return fetch_user
 
 
+def volume_fetcher(service: FakeService) -> Callable[[], Any]:
+    """``fetcher`` for the volume checks (thousands of calls): the same answers, cheaper.
+
+    Each call is served and recorded by the fake service (``respond``), but the
+    ``requests.Response`` of each distinct reply is built once and reused: building one is
+    most of the cost of a fake call, and these checks only count calls and outcomes.
+    """
+    built: dict[int, tuple[Any, requests.Response]] = {}
+
+    def fetch_user() -> Any:
+        reply = service.respond("GET", USER, timeout=2)
+        if id(reply) not in built:  # the reply is kept alive with its response: ids stay unique
+            built[id(reply)] = (reply, service.build_response(reply, "GET", USER))
+        response = built[id(reply)][1]
+        response.raise_for_status()
+        return response.json()
+
+    return fetch_user
+
+
+def response_getter(service: FakeService, returned: list[requests.Response]
+                    ) -> Callable[[], requests.Response]:
+    """A call that returns the response as is (no raise_for_status), remembering each one."""
+
+    def get_user() -> requests.Response:
+        response = service.get(USER, timeout=2)
+        returned.append(response)
+        return response
+
+    return get_user
+
+
 def run_retry(impl: Any, scenario: Scenario, clock: FakeClock, func: Callable[[], Any],
               **settings: Any) -> Outcome:
     settings = {"sleep": clock.sleep, "random": lambda: 0.5, "wall_clock": clock.wall,
@@ -77,15 +109,26 @@ def tokens_of(budget: Any) -> float:
 # -- the bucket --------------------------------------------------------------------------------
 
 def test_budget_starts_full(impl):
-    """A new budget holds max_tokens tokens and allows retries"""
-    for settings, full in (({}, 10.0), ({"max_tokens": 4, "token_ratio": 0.5}, 4.0)):
+    """A new budget holds max_tokens tokens, allows retries and shows its settings"""
+    for settings, full, ratio in (({}, 10.0, 0.1),
+                                  ({"max_tokens": 4, "token_ratio": 0.5}, 4.0, 0.5),
+                                  ({"max_tokens": 0.5, "token_ratio": 0.25}, 0.5, 0.25)):
         described = ", ".join(f"{k}={v}" for k, v in settings.items())
-        budget = impl.RetryBudget(**settings)
         scenario = Scenario(f"a new RetryBudget({described})")
+        built = scenario.run(lambda: impl.RetryBudget(**settings))
+        scenario.expect(built.returned, expected="a budget: every max_tokens and token_ratio "
+                        "above 0 is valid", observed=str(built))
+        budget = built.value
         scenario.expect(close(tokens_of(budget), full) and budget.can_retry() is True,
                         expected=f"tokens == {full:g} and can_retry() is True",
                         observed=f"tokens == {tokens_of(budget):g}, "
                                  f"can_retry() is {budget.can_retry()!r}")
+        shown = (getattr(budget, "max_tokens", None), getattr(budget, "token_ratio", None))
+        scenario.expect(shown[0] is not None and shown[1] is not None
+                        and close(float(shown[0]), full) and close(float(shown[1]), ratio),
+                        expected=f"budget.max_tokens == {full:g} and budget.token_ratio == "
+                                 f"{ratio:g}: the settings, readable as attributes",
+                        observed=f"max_tokens {shown[0]!r}, token_ratio {shown[1]!r}")
 
 
 def test_rejects_invalid_budget_settings(impl):
@@ -147,6 +190,17 @@ def test_tokens_never_go_negative(impl):
     scenario.expect(close(tokens_of(budget), 0.1),
                     expected="tokens == 0.1: no debt of 20 tokens to pay back first",
                     observed=f"tokens == {tokens_of(budget):g}")
+    budget.record_failure()
+    scenario = Scenario("the same budget (0.1 tokens), then 1 more failure")
+    scenario.expect(close(tokens_of(budget), 0.0),
+                    expected="tokens == 0: a failure takes what is left, down to the floor",
+                    observed=f"tokens == {tokens_of(budget):g}")
+    budget = drained(impl, 1, max_tokens=1, token_ratio=0.1)
+    scenario = Scenario("RetryBudget(max_tokens=1, token_ratio=0.1); 1 failure")
+    scenario.expect(close(tokens_of(budget), 0.0) and budget.can_retry() is False,
+                    expected="tokens == 0 and can_retry() is False",
+                    observed=f"tokens == {tokens_of(budget):g}, "
+                             f"can_retry() is {budget.can_retry()!r}")
 
 
 def test_successes_refill_up_to_max(impl):
@@ -166,6 +220,27 @@ def test_successes_refill_up_to_max(impl):
     scenario.expect(close(tokens_of(budget), 10.0),
                     expected="tokens == 10: a full bucket stays at max_tokens",
                     observed=f"tokens == {tokens_of(budget):g}")
+
+
+def test_budget_uses_its_own_settings(impl):
+    """Refunds its own token_ratio and judges against half its own max_tokens"""
+    budget = drained(impl, 3, max_tokens=4, token_ratio=0.5)
+    history = "3 failures"
+    for method, times, tokens, allowed in (("record_success", 0, 1.0, False),
+                                           ("record_success", 2, 2.0, False),
+                                           ("record_success", 1, 2.5, True),
+                                           ("record_success", 10, 4.0, True),
+                                           ("record_failure", 1, 3.0, True)):
+        for _ in range(times):
+            getattr(budget, method)()
+        if times:
+            history += f", then {method}() × {times}"
+        scenario = Scenario(f"RetryBudget(max_tokens=4, token_ratio=0.5); {history}")
+        scenario.expect(close(tokens_of(budget), tokens) and budget.can_retry() is allowed,
+                        expected=f"tokens == {tokens:g} and can_retry() is {allowed} "
+                                 f"({'above' if allowed else 'not above'} 4 / 2 = 2)",
+                        observed=f"tokens == {tokens_of(budget):g}, "
+                                 f"can_retry() is {budget.can_retry()!r}")
 
 
 # -- the budget inside retry -------------------------------------------------------------------
@@ -209,13 +284,94 @@ def test_retry_stops_when_the_budget_says_no(impl, clock):
                     expected="the 503 raised to the caller", observed=str(outcome))
 
 
+def test_retry_refunds_answers_not_worth_retrying(impl, clock):
+    """A 404, raised or returned, refunds the budget; a returned 503 costs a token"""
+    cases = [("fetch_user raises the 404 (HTTPError)", "raised", 404, 1, 6.1),
+             ("get_user returns the 404 Response", "returned", 404, 1, 6.1),
+             ("get_user returns a 503 Response to everything", "returned", 503, 1, 5.0)]
+    for description, how, status, calls, tokens in cases:
+        budget = drained(impl, 4, max_tokens=10, token_ratio=0.1)
+        users = FakeService("users", clock).down(status)
+        returned: list[requests.Response] = []
+        func = fetcher(users) if how == "raised" else response_getter(users, returned)
+        scenario = Scenario(f"a shared RetryBudget(max_tokens=10, token_ratio=0.1) with 6 "
+                            f"tokens; {description}; retry(..., attempts=3, budget=budget)")
+        outcome = run_retry(impl, scenario, clock, func, attempts=3, budget=budget)
+        if status == 404:
+            wanted = ("1 call, and tokens == 6.1: an answer not worth retrying refunds "
+                      "token_ratio, like a success")
+        else:
+            wanted = ("1 call, and tokens == 5: the 503 costs a token, 5 is not above 5, so "
+                      "no retry")
+        scenario.expect(users.call_count == calls and close(tokens_of(budget), tokens),
+                        expected=wanted,
+                        observed=f"{users.call_count} calls, tokens == {tokens_of(budget):g}; "
+                                 f"{outcome}", timeline=users.timeline())
+        if how == "raised":
+            handed = outcome.raised(requests.HTTPError)
+            what = "the 404 HTTPError raised to the caller"
+        else:
+            handed = outcome.returned and bool(returned) and outcome.value is returned[-1]
+            what = f"the {status} Response returned as is"
+        scenario.expect(handed, expected=what, observed=str(outcome))
+
+
+def test_retry_reports_what_should_retry_says(impl, clock):
+    """Charges or refunds the budget by the verdict of the should_retry it is given"""
+    budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
+    users = FakeService("users", clock).down(404)
+    scenario = Scenario("a new RetryBudget(max_tokens=10, token_ratio=0.1); should_retry says "
+                        "yes to every HTTPError, 404s included; the users service answers 404 "
+                        "to everything; retry(fetch_user, attempts=3, budget=budget, "
+                        "should_retry=...)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget,
+                        should_retry=lambda outcome: isinstance(outcome, requests.HTTPError))
+    scenario.expect(users.call_count == 3 and close(tokens_of(budget), 7.0),
+                    expected="3 calls and tokens == 7: each 404 is a failure to this caller",
+                    observed=f"{users.call_count} calls, tokens == {tokens_of(budget):g}; "
+                             f"{outcome}", timeline=users.timeline())
+    budget = drained(impl, 4, max_tokens=10, token_ratio=0.1)
+    users = FakeService("orders", clock).down(503)
+    scenario = Scenario("a RetryBudget(max_tokens=10, token_ratio=0.1) with 6 tokens; "
+                        "should_retry says no to everything; the orders service answers 503; "
+                        "retry(fetch_order, attempts=3, budget=budget, should_retry=...)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget,
+                        should_retry=lambda outcome: False)
+    scenario.expect(users.call_count == 1 and close(tokens_of(budget), 6.1),
+                    expected="1 call and tokens == 6.1: an outcome not worth retrying refunds, "
+                             "whatever its status",
+                    observed=f"{users.call_count} calls, tokens == {tokens_of(budget):g}; "
+                             f"{outcome}", timeline=users.timeline())
+
+
+def test_a_budgeted_retry_still_waits_like_lesson_2(impl, clock):
+    """With a budget that allows it, retry still waits as in lesson 2: Retry-After, then jitter"""
+    budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
+    users = FakeService("users", clock).script(error(503, retry_after=3), 503, 200)
+    scenario = Scenario("a new RetryBudget(max_tokens=10, token_ratio=0.1); the users service "
+                        "answers 503 with Retry-After: 3, then 503, then 200; random() says 0.5; "
+                        "retry(fetch_user, attempts=3, budget=budget, base_delay=1)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget,
+                        base_delay=1.0)
+    scenario.expect(outcome.returned and users.call_count == 3
+                    and len(clock.sleeps) == 2 and close(clock.sleeps[0], 3.0)
+                    and close(clock.sleeps[1], 1.0),
+                    expected="the user after 3 calls, with waits [3, 1] (the server's 3 s, then "
+                             "0.5 × 1 × 2**1)",
+                    observed=f"{outcome}; {users.call_count} calls, waits {clock.sleeps}",
+                    timeline=users.timeline())
+    scenario.expect(close(tokens_of(budget), 8.1),
+                    expected="tokens == 8.1 (10 - 2 failures + 0.1 for the success)",
+                    observed=f"tokens == {tokens_of(budget):g}")
+
+
 def test_budget_caps_retries_in_an_outage(impl, clock):
     """In a full outage, 1,000 requests × 3 attempts: 3,000 calls without a budget, ~1,000 with"""
     budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
     counts = {}
     for label, shared in (("without a budget", None), ("with the budget", budget)):
         users = FakeService("users", clock).down(503)
-        fetch = fetcher(users)
+        fetch = volume_fetcher(users)
         failed = 0
         for _ in range(1000):
             try:
@@ -241,7 +397,7 @@ def test_flaky_service_still_gets_retries(impl, clock):
     """Against a healthy-then-flaky service (10% errors), retries still happen and succeed"""
     budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
     users = FakeService("users", clock)
-    fetch = fetcher(users)
+    fetch = volume_fetcher(users)
 
     def request() -> tuple[int, bool]:
         before = users.call_count
@@ -284,7 +440,7 @@ def test_budgets_tame_layered_retries(impl, clock):
 
     def bottom_calls(budgets: list[Any]) -> int:
         database = FakeService("database", clock).down(503)
-        layer: Callable[[], Any] = fetcher(database)
+        layer: Callable[[], Any] = volume_fetcher(database)
         for budget in budgets:
             layer = (lambda inner, budget: lambda: impl.retry(
                 inner, attempts=4, budget=budget, sleep=clock.sleep, random=lambda: 0.5,

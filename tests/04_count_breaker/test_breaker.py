@@ -135,6 +135,54 @@ def test_success_resets_the_failure_count(impl, clock, network):
     expect_rejected(scenario, caller, users, when="after 3 more failures in a row")
 
 
+class ParseError(Exception):
+    """An error of the caller's own code: in lesson 4 every Exception is a failure."""
+
+
+def test_any_exception_is_a_failure(impl, clock):
+    """Any Exception the function raises is a failure: a ValueError or your own exception too"""
+    breaker = impl.CircuitBreaker(failure_threshold=3, recovery_timeout=10, success_threshold=1,
+                                  clock=clock)
+    planned: list[BaseException] = [ValueError("bad user id"), KeyError("email"),
+                                    ParseError("not JSON"), RuntimeError("the trial fails")]
+    scenario = Scenario("CircuitBreaker(failure_threshold=3, recovery_timeout=10, "
+                        "success_threshold=1): the function raises ValueError, KeyError, then "
+                        "ParseError (an Exception of its own); 10.5 s later the trial call "
+                        "raises RuntimeError")
+
+    def parse_user() -> Any:
+        raise planned.pop(0)
+
+    caller = Caller(impl, breaker, parse_user, clock, scenario)
+    for number in (1, 2, 3):
+        outcome = caller.call()
+        scenario.expect(caller.own_error(outcome),
+                        expected=f"call {number} raises the function's own "
+                                 f"{type(caller.produced[-1][1]).__name__}, unchanged",
+                        observed=f"call {number} {caller.describe(outcome)}",
+                        timeline=caller.timeline())
+    before = caller.invocations
+    outcome = caller.call()
+    scenario.expect(caller.rejected(outcome) and caller.invocations == before,
+                    expected="the 4th call rejected with CircuitOpenError: any Exception is a "
+                             "failure in this lesson, and 3 in a row open the breaker",
+                    observed=f"the 4th call {caller.describe(outcome)}",
+                    timeline=caller.timeline())
+    clock.advance(10.5)
+    outcome = caller.call()
+    scenario.expect(caller.own_error(outcome),
+                    expected="the trial call admitted; it raises its own RuntimeError",
+                    observed=f"the trial call {caller.describe(outcome)}",
+                    timeline=caller.timeline())
+    before = caller.invocations
+    outcome = caller.call()
+    scenario.expect(caller.rejected(outcome) and caller.invocations == before,
+                    expected="the next call rejected: the RuntimeError failed the trial, so the "
+                             "breaker re-opened",
+                    observed=f"the next call {caller.describe(outcome)}",
+                    timeline=caller.timeline())
+
+
 def test_tripping_call_raises_its_own_error(impl, clock, network):
     """The call that trips the breaker raises its own error, not CircuitOpenError"""
     users = network.service("users").script(refused(), read_timeout(), 503)
@@ -183,20 +231,35 @@ def test_open_breaker_rejects_without_calling_the_service(impl, clock, network):
 
 def test_retry_after_counts_down_with_the_clock(impl, clock, network):
     """CircuitOpenError.retry_after tells how many seconds remain until a trial call"""
-    users = network.service("users").down(503)
-    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, clock=clock)
-    scenario = Scenario("the users service is down (503); CircuitBreaker(failure_threshold=2, "
-                        "recovery_timeout=30) tripped at t=0")
-    caller = Caller(impl, breaker, fetcher(network, users), clock, scenario)
-    trip(scenario, caller, users, 2)
-    for moment, remaining in ((0.0, 30.0), (10.0, 20.0), (29.0, 1.0)):
-        advance_to(clock, moment)
-        outcome = expect_rejected(scenario, caller, users, when=f"t={moment:.0f}")
-        value = getattr(outcome.error, "retry_after", None)
-        scenario.expect(isinstance(value, (int, float)) and abs(value - remaining) < 0.01,
-                        expected=f"at t={moment:.0f}, retry_after={remaining:.0f} (seconds "
-                                 f"until a trial call is allowed)",
-                        observed=f"retry_after={value!r}", timeline=caller.timeline(users))
+    for timeout in (30.0, 12.5):
+        users = network.service(f"users{timeout:g}").down(503)
+        breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=timeout,
+                                      clock=clock)
+        opened = clock()
+        scenario = Scenario(f"the users service is down (503); CircuitBreaker(failure_threshold"
+                            f"=2, recovery_timeout={timeout:g}) tripped at t={opened:g}; a trial "
+                            f"fails {timeout + 0.5:g} s later")
+        caller = Caller(impl, breaker, fetcher(network, users), clock, scenario)
+        trip(scenario, caller, users, 2)
+        reopened = opened + timeout + 0.5
+        for start, after in ((opened, 0.0), (opened, timeout / 3), (opened, timeout - 1),
+                             (opened, timeout - 0.5), (reopened, 0.0),
+                             (reopened, timeout - 2)):
+            if start == reopened and clock() < reopened:
+                advance_to(clock, reopened)
+                expect_admitted(scenario, caller, users, when=f"t={reopened:g}",
+                                why="the trial call (it fails: the breaker re-opens)")
+            advance_to(clock, start + after)
+            remaining = timeout - after
+            outcome = expect_rejected(scenario, caller, users, when=f"t={clock():g}")
+            value = getattr(outcome.error, "retry_after", None)
+            scenario.expect(isinstance(value, (int, float)) and abs(value - remaining) < 0.01,
+                            expected=f"at t={clock():g}, retry_after={remaining:g} (seconds "
+                                     f"until a trial call is allowed: the breaker "
+                                     f"{'re-' if start == reopened else ''}opened at "
+                                     f"t={start:g}, recovery_timeout={timeout:g})",
+                            observed=f"retry_after={value!r}", timeline=caller.timeline(users))
+        advance_to(clock, clock() + 100)
 
 
 def test_rejections_are_not_failures_and_do_not_extend_the_open_period(impl, clock, network):

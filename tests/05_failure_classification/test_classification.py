@@ -9,6 +9,7 @@ Every rule checked here is stated in lessons/05_failure_classification/README.md
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, Callable
 
 import requests
@@ -109,8 +110,14 @@ def test_default_failure_rules(impl, clock):
         ("connection reset", produce(users, reset()), True),
         ("read timeout", produce(users, read_timeout()), True),
         ("connect timeout", produce(users, connect_timeout()), True),
-        *[(f"HTTPError {s}", produce(users, s), True) for s in (500, 502, 503, 504)],
-        *[(f"HTTPError {s}", produce(users, s), False) for s in (400, 404, 409)],
+        ("requests.exceptions.SSLError (a ConnectionError)", requests.exceptions.SSLError(),
+         True),
+        *[(f"HTTPError {s}", produce(users, s), True)
+          for s in (500, 501, 502, 503, 504, 505, 599)],
+        *[(f"HTTPError {s}", produce(users, s), False)
+          for s in (400, 401, 403, 404, 409, 429, 499)],
+        ("an HTTPError with no response", requests.HTTPError("no response"), False),
+        ("requests.TooManyRedirects", requests.TooManyRedirects("30 redirects"), False),
         ("UserSuspended (a business exception)", UserSuspended("user 42 is suspended"), False),
         ("KeyError('email')", KeyError("email"), False),
         ("ValueError", ValueError("bad input"), False),
@@ -118,24 +125,28 @@ def test_default_failure_rules(impl, clock):
     scenario = Scenario("is_failure_by_default(error) for errors raised by fetching a user")
     wrong = []
     for label, exc, failure in cases:
-        verdict = impl.is_failure_by_default(exc)
-        if bool(verdict) != failure:
-            wrong.append(f"{label}: {verdict!r}")
+        verdict = scenario.run(lambda: impl.is_failure_by_default(exc))
+        if verdict.error is not None or bool(verdict.value) != failure:
+            wrong.append(f"{label}: {verdict.value!r}" if verdict.returned else
+                         f"{label}: {verdict}")
     scenario.expect(not wrong, expected="True for connection errors, timeouts and 5xx; False "
                                         "for 4xx and other exceptions",
                     observed="misjudged: " + "; ".join(wrong))
 
     responses = [(f"a returned {s} response", users.build_response(error(s), "GET", USER),
-                  s >= 500) for s in (500, 503, 404, 400)]
+                  s >= 500) for s in (500, 503, 599, 404, 429, 499, 400)]
     responses += [("a returned 200 response", users.build_response(ok(), "GET", USER), False),
                   ("a dict {'id': 42}", {"id": 42}, False), ("None", None, False),
-                  ("the number 503", 503, False)]
+                  ("the number 503", 503, False),
+                  ("an object with status_code 503 that is not a Response",
+                   SimpleNamespace(status_code=503), False)]
     scenario = Scenario("is_failure_result_by_default(value) for values a function returns")
     wrong = []
     for label, value, failure in responses:
-        verdict = impl.is_failure_result_by_default(value)
-        if bool(verdict) != failure:
-            wrong.append(f"{label}: {verdict!r}")
+        verdict = scenario.run(lambda: impl.is_failure_result_by_default(value))
+        if verdict.error is not None or bool(verdict.value) != failure:
+            wrong.append(f"{label}: {verdict.value!r}" if verdict.returned else
+                         f"{label}: {verdict}")
     scenario.expect(not wrong, expected="True only for a requests.Response with a 5xx status",
                     observed="misjudged: " + "; ".join(wrong))
 
@@ -520,6 +531,7 @@ def test_zero_is_a_setting_not_a_default(impl, clock, network):
                              ({"recovery_timeout": -1}, ValueError),
                              ({"exclude": [404]}, (TypeError, ValueError)),
                              ({"exclude": ["HTTPError"]}, (TypeError, ValueError)),
+                             ({"exclude": [dict]}, (TypeError, ValueError)),
                              ({"is_failure": "5xx"}, (TypeError, ValueError)),
                              ({"is_failure_result": 503}, (TypeError, ValueError))):
         shown = ", ".join(f"{key}={value!r}" for key, value in settings.items())

@@ -1,6 +1,6 @@
 """Lesson 6 checks: one breaker shared by many threads, with races provoked on every run.
 
-Races are not left to luck. The tools in ``support.py`` hold the racing threads at the points
+Races are not left to luck. The tools in ``harness.threads`` hold the racing threads at the points
 where a breaker hands control to code it does not own (the injected clock, the
 ``on_state_change`` listener, the protected call), so an unguarded read-decide-write is caught
 every time, and a correct breaker only pays a short barrier timeout.
@@ -8,31 +8,13 @@ every time, and a correct breaker only pays a short barrier timeout.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any, Callable
 
 import requests
 
 from fake_services import FakeService, read_timeout, refused
 from harness import Outcome, Scenario
-
-
-def _load_support() -> Any:
-    name = "kata_lesson06_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("support.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _load_support()
-Crowd, Meeting, Stage, Transitions = support.Crowd, support.Meeting, support.Stage, \
-    support.Transitions
+from harness.threads import WAIT, Crowd, Meeting, Stage, Transitions
 
 USER = "/users/42"
 
@@ -75,7 +57,7 @@ def gather(scenario: Scenario, stage: Any, crowd: Any, ready: Callable[[], bool]
         return
     crowd.reraise_unwritten()
     scenario.fail(expected=waiting_for,
-                  observed=f"after {support.WAIT:.0f} s of real time it had not happened; "
+                  observed=f"after {WAIT:.0f} s of real time it had not happened; "
                            f"the callers:\n{crowd.describe()}",
                   timeline=timeline())
 
@@ -88,7 +70,7 @@ def finish(scenario: Scenario, crowd: Any, timeline: Callable[[], str]) -> None:
         names = ", ".join(c.name for c in stuck)
         scenario.fail(expected="every caller returns from breaker.call",
                       observed=f"deadlock: {names} never returned (waited "
-                               f"{support.WAIT:.0f} s). A lock that is never released, or a "
+                               f"{WAIT:.0f} s). A lock that is never released, or a "
                                f"non-reentrant Lock taken again by the thread that holds it "
                                f"(from on_state_change or the clock)?\n{crowd.describe()}",
                       timeline=timeline())

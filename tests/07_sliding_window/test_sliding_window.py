@@ -131,42 +131,84 @@ def test_window_of_size_one(impl, clock):
                     observed=shown(results), timeline=users.timeline())
 
 
-@pytest.mark.timeout(3)  # a backstop: the check stops itself after `budget` seconds
+def _cost_per_call(window: Any, calls: int, give_up: float) -> float | None:
+    """The best time (seconds) one ``record`` plus one read of ``failure_rate`` took, over 3
+    runs of ``calls``. A run is cut short once it has taken more than ``give_up`` seconds per
+    call for at least 50 ms (a pause of the machine alone never lasts that long in all three
+    runs); None when all three were cut short."""
+    best = None
+    for _ in range(3):
+        started = time.perf_counter()
+        for number in range(calls):
+            window.record(number % 4 == 0)
+            window.failure_rate
+            if number % 100 == 99:
+                elapsed = time.perf_counter() - started
+                if elapsed > 0.05 and elapsed > give_up * (number + 1):
+                    break
+        else:
+            cost = (time.perf_counter() - started) / calls
+            best = cost if best is None else min(best, cost)
+    return best
+
+
+def _fill(window: Any, count: int, give_up: float) -> bool:
+    """Record ``count`` outcomes (no reads); False once three chunks of 1,000 in a row were
+    slower than ``give_up`` seconds per call (a cost that grows as the window fills)."""
+    slow = 0
+    for chunk in range(0, count, 1000):
+        started = time.perf_counter()
+        for number in range(chunk, min(count, chunk + 1000)):
+            window.record(number % 4 == 0)
+        slow = slow + 1 if time.perf_counter() - started > give_up * 1000 else 0
+        if slow == 3:
+            return False
+    return True
+
+
 def test_window_cost_does_not_grow_with_its_size(impl):
-    """800,000 outcomes into a window of 200,000 take well under two seconds"""
-    # Measured on the 2-core reference machine: a constant-time window needs about 0.35 s
-    # (recording and reading the rate); list.pop(0) on a full window of 200,000 costs about
-    # 14 µs a call, so the 600,000 calls after the window fills take about 8 s, and sum()
-    # over it far longer. Both margins (about 4x under the budget, over 5x above it) are
-    # wider than machine noise.
-    budget = 1.5  # seconds
-    size, count = 200_000, 800_000
-    window = impl.CountWindow(size)
-    scenario = Scenario(f"CountWindow(size={size:,}); {count:,} outcomes recorded (every 4th a "
-                        f"failure), failure_rate read after each, as a breaker does")
-    started = time.perf_counter()
-    for number in range(count):
-        window.record(number % 4 == 0)
-        window.failure_rate
-        if number % 1024 == 0 and time.perf_counter() - started > budget:
-            scenario.fail(
-                expected=f"all {count:,} outcomes within {budget} s: recording one outcome and "
-                         f"reading the rate cost the same whatever the window's size",
-                observed=f"only {number:,} outcomes after {budget} s. Does each call walk the "
-                         f"whole window (sum() over a list, or list.pop(0) shifting every "
-                         f"element)? Keep running totals and overwrite the oldest slot instead")
-    rate = window.failure_rate
-    scenario.expect(window.total == size and window.failures == size // 4
-                    and same_rate(rate, 25.0),
-                    expected=f"total {size:,}, failures {size // 4:,}, failure_rate 25.0",
-                    observed=f"total {window.total:,}, failures {window.failures:,}, "
-                             f"failure_rate {rate_text(rate)}")
+    """Recording an outcome and reading the rate cost the same in a window of 100 and of 50,000"""
+    # Judged by a ratio measured in the same run, never against a fixed time: on any machine a
+    # constant-time window costs about as much per call at 50,000 as at 100 (1.0x to 1.3x on
+    # the kata's machines), while list.pop(0) shifts 50,000 slots on every call (40x to 60x)
+    # and sum() over the window walks them (hundreds of times).
+    small, large, limit = 100, 50_000, 3.0
+    scenario = Scenario(f"CountWindow({small}) and CountWindow({large:,}), each filled, then "
+                        f"outcomes recorded with failure_rate read after each, as a breaker "
+                        f"does; the cost per call compared")
+    tiny = impl.CountWindow(small)
+    _fill(tiny, small, give_up=1.0)
+    base = _cost_per_call(tiny, 2000, give_up=1.0)
+    assert base is not None
+    give_up = 5 * limit * base
+    big = impl.CountWindow(large)
+    if not _fill(big, large, give_up):
+        scenario.fail(expected=f"recording costs the same however full the window is",
+                      observed=f"recording got more than {give_up / base:.0f}x slower than in "
+                               f"a window of {small} while the window of {large:,} filled: "
+                               f"does each call walk the whole window (sum() over it)? Keep "
+                               f"running totals")
+    cost = _cost_per_call(big, 2000, give_up)
+    base = min(base, _cost_per_call(tiny, 2000, give_up=1.0) or base)
+    ratio = None if cost is None else cost / base
+    scenario.expect(ratio is not None and ratio < limit,
+                    expected=f"a call costs about the same in both (less than {limit:g}x "
+                             f"more in the window of {large:,}): O(1) per call",
+                    observed=(f"{ratio:.1f}x more per call" if ratio is not None else
+                              f"more than {give_up / base:.0f}x more per call") +
+                             f" in the window of {large:,}. Does each call walk or shift the "
+                             f"whole window (sum() over a list, list.pop(0))? Keep running "
+                             f"totals and overwrite the oldest slot instead")
+    rate = big.failure_rate
+    scenario.expect(big.total == large and same_rate(rate, 25.0),
+                    expected=f"total {large:,}, failure_rate 25.0 (every 4th outcome a failure)",
+                    observed=f"total {big.total:,}, failure_rate {rate_text(rate)}")
 
 
 def test_window_memory_is_bounded_by_its_size(impl):
     """The window's memory stays bounded by its size, however many calls it has seen"""
-    size, more = 1_000, 50_000
-    limit = 64 * 1024
+    size, more = 500, 6_000
+    limit = 24 * 1024
     tracemalloc.start()
     try:
         window = impl.CountWindow(size)
@@ -190,6 +232,31 @@ def test_window_memory_is_bounded_by_its_size(impl):
                              f"every outcome it ever saw?")
     scenario.expect(window.total == size, expected=f"total {size:,}",
                     observed=f"total {window.total:,}")
+
+
+def test_window_clear_forgets_everything(impl):
+    """clear() forgets every outcome; the window then fills again from empty"""
+    window = impl.CountWindow(7)
+    for failed in (True, True, False, True, False, True, True, True, False):
+        window.record(failed)
+    window.clear()
+    scenario = Scenario("CountWindow(7): 9 outcomes recorded (6 failures), then clear()")
+    rate = window.failure_rate
+    scenario.expect(window.size == 7 and window.total == 0 and window.failures == 0
+                    and rate is None,
+                    expected="size 7, total 0, failures 0, failure_rate None",
+                    observed=f"size {window.size}, total {window.total}, failures "
+                             f"{window.failures}, failure_rate {rate_text(rate)}")
+    for failed in (False, True, False):
+        window.record(failed)
+    rate = window.failure_rate
+    scenario = Scenario("the same window after clear(): success, failure, success recorded")
+    scenario.expect(window.total == 3 and window.failures == 1
+                    and same_rate(rate, 100 / 3),
+                    expected="total 3, failures 1, failure_rate 33.33...: only what came after "
+                             "clear()",
+                    observed=f"total {window.total}, failures {window.failures}, failure_rate "
+                             f"{rate_text(rate)}")
 
 
 # -- the breaker ------------------------------------------------------------------------------
@@ -413,8 +480,9 @@ def test_rejects_impossible_settings(impl, clock):
         expected="a valid breaker works: 2 failures of 2 (100%) open it",
         observed=shown(results), timeline=users.timeline())
     for settings in ({"failure_rate_threshold": 0}, {"failure_rate_threshold": -10},
-                     {"failure_rate_threshold": 101}, {"window_size": 0},
-                     {"minimum_calls": 0}, {"half_open_max_calls": 0}):
+                     {"failure_rate_threshold": 100.5}, {"window_size": 0},
+                     {"window_size": -3}, {"minimum_calls": 0}, {"half_open_max_calls": 0},
+                     {"recovery_timeout": -1}):
         text = ", ".join(f"{key}={value!r}" for key, value in settings.items())
         scenario = Scenario(f"CircuitBreaker({text})")
         outcome = scenario.run(lambda: impl.CircuitBreaker(clock=clock, **settings))
@@ -424,3 +492,157 @@ def test_rejects_impossible_settings(impl, clock):
         scenario = Scenario(f"CountWindow({size})")
         outcome = scenario.run(lambda: impl.CountWindow(size))
         scenario.expect(outcome.raised(ValueError), expected="ValueError", observed=str(outcome))
+
+
+def test_thresholds_other_than_fifty(impl, clock):
+    """Other thresholds are reached exactly too: 30% is 3 of 10, 62.5% is 5 of 8, 29% is 29 of 100"""
+    cases = [(30, 10, "S" * 7 + "FFF", True), (30, 10, "S" * 8 + "FF" + "S", False),
+             (25, 4, "SSSF", True), (62.5, 8, "SSS" + "FFFFF", True),
+             (62.5, 8, "SSSS" + "FFFF" + "S", False),
+             (29, 100, "S" * 71 + "F" * 29, True), (57, 100, "S" * 43 + "F" * 57, True),
+             (58, 100, "S" * 43 + "F" * 57 + "S", False)]
+    for threshold, size, answers, opens in cases:
+        users = FakeService("users", clock).script(*pattern(answers), 200)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=threshold, window_size=size,
+                                      minimum_calls=size, clock=clock)
+        failures = answers[-size:].count("F")
+        shown_answers = answers if len(answers) <= 12 else \
+            f"{answers.count('S')} x 200 and {answers.count('F')} x 503"
+        scenario = Scenario(f"CircuitBreaker(failure_rate_threshold={threshold:g}, window_size="
+                            f"{size}, minimum_calls={size}); the users service answers "
+                            f"{shown_answers} ({'F = 503, S = 200' if len(answers) <= 12 else 'in that order'})")
+        results = outcomes_of(impl, breaker, fetcher(users), len(answers) + 1)
+        if opens:
+            scenario.expect(results[-1] == REJECTED and REJECTED not in results[:-1],
+                            expected=f"{failures} failures of {size} = {failures * 100 / size:g}% "
+                                     f"reach the threshold of {threshold:g}% with the last "
+                                     f"answer: it opens then (not before), and the next call "
+                                     f"is rejected (compare failures * 100 >= threshold * "
+                                     f"total: {failures} / {size} * 100 is "
+                                     f"{failures / size * 100!r})",
+                            observed=shown(results[-4:]) + " (the last 4 calls)",
+                            timeline=users.timeline())
+        else:
+            scenario.expect(REJECTED not in results,
+                            expected=f"at most {failures} failures in the last {size}: below "
+                                     f"{threshold:g}%, every call reaches the service",
+                            observed=shown(results[-4:]) + " (the last 4 calls)",
+                            timeline=users.timeline())
+
+
+def test_rate_is_over_the_outcomes_held(impl, clock):
+    """Before the window is full, the rate is over the outcomes it holds, not over window_size"""
+    users = FakeService("users", clock).script(*pattern("SFSF"), 200)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=4,
+                                  clock=clock)
+    scenario = Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=4); the "
+                        "users service answers 200, 503, 200, 503")
+    results = outcomes_of(impl, breaker, fetcher(users), 5)
+    rate = breaker.failure_rate
+    scenario.expect(results == [OK, FAILED, OK, FAILED, REJECTED],
+                    expected="ok, failed, ok, failed, then rejected: 2 failures of the 4 "
+                             "outcomes held is 50% (not 2 of window_size=10)",
+                    observed=shown(results), timeline=users.timeline())
+    scenario.expect(same_rate(rate, 50.0),
+                    expected="failure_rate 50.0 while open: it still shows the window that "
+                             "tripped the breaker",
+                    observed=f"failure_rate {rate_text(rate)}")
+
+
+def test_half_open_verdict_waits_for_every_trial(impl, clock):
+    """The half-open verdict comes once half_open_max_calls trials completed, whatever minimum_calls is"""
+    for minimum, trials, answers, verdict in ((2, 4, "FFSS", REJECTED), (10, 2, "SS", OK)):
+        users = FakeService("users", clock).down(503)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10,
+                                      minimum_calls=minimum, recovery_timeout=30,
+                                      half_open_max_calls=trials, clock=clock)
+        fetch = fetcher(users)
+        opening = outcomes_of(impl, breaker, fetch, min(minimum, 10))
+        clock.advance(30.5)
+        users.script(*pattern(answers), 200)
+        seen = outcomes_of(impl, breaker, fetch, trials)
+        after = outcome_of(impl, breaker, fetch)
+        scenario = Scenario(f"CircuitBreaker(threshold 50%, window_size=10, minimum_calls="
+                            f"{minimum}, half_open_max_calls={trials}); {len(opening)} failures "
+                            f"open it; 30.5 s later the trial calls answer "
+                            f"{', '.join('503' if a == 'F' else '200' for a in answers)}")
+        wanted = [FAILED if a == "F" else OK for a in answers]
+        scenario.expect(seen == wanted,
+                        expected=f"all {trials} trials admitted: no verdict before the "
+                                 f"{trials}th has completed"
+                                 + (" (minimum_calls is smaller, but the trials count)"
+                                    if minimum < trials else ""),
+                        observed=shown(seen), timeline=users.timeline())
+        scenario.expect(after == verdict,
+                        expected=(f"then {answers.count('F')} failed of {trials} trials = "
+                                  f"{answers.count('F') * 100 // trials}%: "
+                                  + ("it re-opens, the next call is rejected" if verdict ==
+                                     REJECTED else "it closes, the next call goes through ("
+                                     "minimum_calls applies to the window, not to the "
+                                     "trials)")),
+                        observed=f"the next call: {after}", timeline=users.timeline())
+        clock.advance(100)
+
+
+def test_half_open_verdict_uses_the_threshold(impl, clock):
+    """The trials are judged against failure_rate_threshold, not 50%: 1 failed of 4 re-opens at 20%, closes at 30%"""
+    for threshold, verdict in ((30, OK), (20, REJECTED)):
+        users = FakeService("users", clock).down(503)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=threshold, window_size=4,
+                                      minimum_calls=4, recovery_timeout=30,
+                                      half_open_max_calls=4, clock=clock)
+        fetch = fetcher(users)
+        outcomes_of(impl, breaker, fetch, 4)
+        clock.advance(30.5)
+        users.script(*pattern("SSSF"), 200)
+        seen = outcomes_of(impl, breaker, fetch, 4)
+        after = outcome_of(impl, breaker, fetch)
+        scenario = Scenario(f"CircuitBreaker(failure_rate_threshold={threshold}, window_size=4,"
+                            f" minimum_calls=4, half_open_max_calls=4); 4 failures open it; "
+                            f"30.5 s later the 4 trials answer 200, 200, 200, 503")
+        scenario.expect(seen == [OK, OK, OK, FAILED] and after == verdict,
+                        expected=f"4 trials, then 1 failed of 4 = 25% is "
+                                 + ("below 30%: it closes, the next call goes through"
+                                    if verdict == OK else
+                                    "at or above 20%: it re-opens, the next call is rejected"),
+                        observed=f"trials {shown(seen)}; the next call: {after}",
+                        timeline=users.timeline())
+        clock.advance(100)
+
+
+def test_default_settings(impl, clock):
+    """Defaults: threshold 50%, a window of 100 calls, minimum 100, 60 s open, 10 trials"""
+    users = FakeService("users", clock).script(*pattern("F" * 99 + "S"))
+    breaker = impl.CircuitBreaker(clock=clock)
+    fetch = fetcher(users)
+    scenario = Scenario("CircuitBreaker(clock=clock), the defaults; the users service fails 99 "
+                        "calls, then answers 200")
+    results = outcomes_of(impl, breaker, fetch, 101)
+    scenario.expect(results == [FAILED] * 99 + [OK, REJECTED],
+                    expected="99 failed (fewer than minimum_calls=100: no verdict), then the "
+                             "100th succeeds and opens it (99%), the 101st is rejected",
+                    observed=f"rejected from call {results.index(REJECTED) + 1 if REJECTED in results else 'none'}",
+                    timeline=users.timeline())
+    clock.advance(59.5)
+    early = outcome_of(impl, breaker, fetch)
+    clock.advance(1.0)
+    users.healthy()
+    trials = outcomes_of(impl, breaker, fetch, 10)
+    state = breaker.state
+    scenario = Scenario("the same breaker: a call 59.5 s after opening, then 10 calls at 60.5 s")
+    scenario.expect(early == REJECTED and trials == [OK] * 10 and state == impl.State.CLOSED,
+                    expected="rejected at 59.5 s (recovery_timeout 60); at 60.5 s 10 trials "
+                             "admitted (half_open_max_calls 10), all good: CLOSED",
+                    observed=f"at 59.5 s: {early}; then {shown(trials)}; state {state}",
+                    timeline=users.timeline())
+
+    orders = FakeService("orders", clock).script(*pattern("S" * 50 + "F" * 50))
+    breaker = impl.CircuitBreaker(clock=clock)
+    results = outcomes_of(impl, breaker, fetcher(orders), 101)
+    scenario = Scenario("CircuitBreaker(clock=clock), the defaults; the orders service answers "
+                        "50 x 200, then 50 x 503")
+    scenario.expect(results == [OK] * 50 + [FAILED] * 50 + [REJECTED],
+                    expected="the 100th call makes 50 failures of the last 100 (50%): it opens "
+                             "then, and the 101st is rejected",
+                    observed=f"rejected from call {results.index(REJECTED) + 1 if REJECTED in results else 'none'}",
+                    timeline=orders.timeline())

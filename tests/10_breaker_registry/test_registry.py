@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import threading
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable
 
 from fake_services import FakeService, describe_calls
-from harness import Outcome, Scenario, fail
+from harness import Outcome, Scenario, fail, loader
 
 
 def attempt(breaker: Any, service: FakeService, path: str = "/") -> tuple[bool, Outcome]:
@@ -52,7 +56,8 @@ def test_same_service_same_breaker(impl, clock):
     """Returns the same breaker for the same service, and a separate one for each other"""
     registry = impl.BreakerRegistry(defaults={"failure_threshold": 3}, clock=clock)
     scenario = Scenario("registry = BreakerRegistry(defaults={'failure_threshold': 3}); "
-                        "registry.get('users') twice, then registry.get('payments')")
+                        "registry.get('users') twice, then registry.get('payments'), then 300 "
+                        "other services, then 'users' and 'Users'")
     users_breaker = registry.get("users")
     again = registry.get("users")
     payments_breaker = registry.get("payments")
@@ -65,6 +70,20 @@ def test_same_service_same_breaker(impl, clock):
     scenario.expect(names == ("users", "payments"),
                     expected="breakers named after their service: 'users' and 'payments'",
                     observed=f"names {names[0]!r} and {names[1]!r}")
+    for number in range(300):  # more services than functools.lru_cache keeps by default
+        registry.get(f"service-{number}")
+    scenario.expect(registry.get("users") is users_breaker,
+                    expected="after 300 more services, registry.get('users') is still the "
+                             "users breaker (a registry never forgets a breaker: it holds its "
+                             "state)",
+                    observed="a new breaker for users (was it evicted from a bounded cache?)")
+    capital = registry.get("Users")
+    scenario.expect(capital is not users_breaker and getattr(capital, "name", None) == "Users",
+                    expected="registry.get('Users'): another name, so another breaker, named "
+                             "'Users' (get takes names as they are; only for_url lower-cases a "
+                             "URL's host)",
+                    observed="the users breaker" if capital is users_breaker else
+                    f"a breaker named {getattr(capital, 'name', None)!r}")
 
     payments = FakeService("payments", clock).down(503)
     users = FakeService("users", clock)
@@ -165,6 +184,67 @@ def test_bad_settings_fail_when_the_registry_is_built(impl, clock):
     good.expect(outcome.returned, expected="a registry (these settings are fine)",
                 observed=str(outcome))
     for text, defaults, overrides in [
+            ("defaults={'recovery_timeout': 0, 'failure_threshold': 1} (both valid: trials "
+             "at once, open on the first failure)",
+             {"recovery_timeout": 0, "failure_threshold": 1}, None),
+            ("overrides={'payments': {'recovery_timeout': 0}}", None,
+             {"payments": {"recovery_timeout": 0}})]:
+        scenario = Scenario(f"BreakerRegistry({text})")
+        outcome = scenario.run(lambda: impl.BreakerRegistry(defaults=defaults,
+                                                             overrides=overrides, clock=clock))
+        scenario.expect(outcome.returned, expected="a registry: 0 is a valid recovery_timeout",
+                        observed=str(outcome))
+    class TaggedBreaker(impl.CircuitBreaker):  # type: ignore[name-defined, misc]
+        """A breaker that takes one setting more than CircuitBreaker: tags, for dashboards."""
+
+        def __init__(self, *, tags: tuple[str, ...] = (), **settings: Any) -> None:
+            super().__init__(**settings)
+            self.tags = tags
+
+    scenario = Scenario("BreakerRegistry(defaults={'tags': ('tier-2',)}, overrides={'payments': "
+                        "{'tags': ('tier-1',)}}, factory=TaggedBreaker), where TaggedBreaker, a "
+                        "CircuitBreaker subclass, takes a tags setting; registry.get('payments')")
+    outcome = scenario.run(lambda: impl.BreakerRegistry(
+        defaults={"tags": ("tier-2",)}, overrides={"payments": {"tags": ("tier-1",)}},
+        clock=clock, factory=TaggedBreaker))
+    scenario.expect(outcome.returned,
+                    expected="a registry: the settings are whatever the factory accepts "
+                             "(check them by building with the factory, not CircuitBreaker)",
+                    observed=str(outcome))
+    payments = Scenario("").run(lambda: outcome.value.get("payments"))
+    scenario.expect(payments.returned and getattr(payments.value, "tags", None) == ("tier-1",),
+                    expected="a TaggedBreaker with tags ('tier-1',)",
+                    observed=str(payments) if not payments.returned else
+                    f"tags {getattr(payments.value, 'tags', None)!r}")
+
+    def at_most_ten(**settings: Any) -> Any:
+        """A factory stricter than the breaker: no threshold above 10."""
+        if settings.get("failure_threshold", 5) > 10:
+            raise ValueError("failure_threshold above 10 is never what you want here")
+        return impl.CircuitBreaker(**settings)
+
+    scenario = Scenario("BreakerRegistry(overrides={'payments': {'failure_threshold': 50}}, "
+                        "factory=at_most_ten), a factory that refuses thresholds above 10; "
+                        "before any call")
+    outcome = scenario.run(lambda: impl.BreakerRegistry(
+        overrides={"payments": {"failure_threshold": 50}}, clock=clock, factory=at_most_ten))
+    scenario.expect(outcome.raised(ValueError),
+                    expected="ValueError at once: the factory refuses that setting",
+                    observed=str(outcome) if outcome.error else
+                    "the registry was created; payments' breaker would fail at its first call")
+    for text, defaults, overrides in [
+            ("overrides={'payments': {'failure_treshold': 2}} (a typo)", None,
+             {"payments": {"failure_treshold": 2}}),
+            ("defaults={'recovery_timout': 10} (a typo)", {"recovery_timout": 10}, None)]:
+        scenario = Scenario(f"BreakerRegistry({text}), before any call")
+        outcome = scenario.run(lambda: impl.BreakerRegistry(defaults=defaults,
+                                                             overrides=overrides, clock=clock))
+        scenario.expect(outcome.raised(TypeError),
+                        expected="TypeError at once: an unknown setting name",
+                        observed=str(outcome) if outcome.error else
+                        "the registry was created; the typo would surface only at the first "
+                        "call to that service, or never")
+    for text, defaults, overrides in [
             ("overrides={'payments': {'failure_threshold': 0}}", None,
              {"payments": {"failure_threshold": 0}}),
             ("overrides={'payments': {'success_threshold': 0}}", {"failure_threshold": 3},
@@ -213,6 +293,101 @@ def test_for_url_keys_by_host(impl, clock):
     outcome = scenario.run(lambda: registry.for_url("/users/1"))
     scenario.expect(outcome.raised(ValueError), expected="ValueError: no host, no service",
                     observed=str(outcome))
+
+
+def test_for_url_host_is_case_blind_and_never_the_userinfo(impl, clock):
+    """for_url: the host in any case is one service; user and password are never the key"""
+    registry = impl.BreakerRegistry(clock=clock)
+    users = registry.for_url("http://users.test/users/1")
+    cases = [("http://USERS.Test/users/2", users, "users.test",
+              "host names are case-insensitive: the same service"),
+             ("http://alice:s3cret@users.test/users/3", users, "users.test",
+              "the user and password are not part of the service (nor belong in a breaker "
+              "name, which ends up in logs)"),
+             ("https://users.test/users/4", users, "users.test",
+              "the scheme is not part of the key: the same host"),
+             ("http://users.test:80/users/5", None, "users.test:80",
+              "a port written in the URL is always part of the key, even the scheme's "
+              "default: another breaker")]
+    for url, same, name, why in cases:
+        scenario = Scenario(f"registry.for_url('http://users.test/users/1'), then "
+                            f"registry.for_url({url!r})")
+        outcome = scenario.run(lambda: registry.for_url(url))
+        scenario.expect(outcome.returned, expected="a breaker", observed=str(outcome))
+        breaker = outcome.value
+        if same is not None:
+            scenario.expect(breaker is same, expected=f"the users.test breaker again ({why})",
+                            observed="another breaker, named "
+                                     f"{getattr(breaker, 'name', None)!r}")
+        else:
+            scenario.expect(breaker is not users and getattr(breaker, "name", None) == name,
+                            expected=f"a separate breaker named {name!r} ({why})",
+                            observed="the users.test breaker" if breaker is users else
+                            f"a breaker named {getattr(breaker, 'name', None)!r}")
+    names = registry.names()
+    scenario = Scenario("after those five for_url calls, registry.names()")
+    scenario.expect(list(names) == ["users.test", "users.test:80"],
+                    expected="['users.test', 'users.test:80']", observed=repr(names))
+
+
+def test_the_registry_keeps_its_own_copies(impl, clock):
+    """Keeps copies of its settings: editing the caller's dicts later changes no breaker"""
+    defaults = {"failure_threshold": 3, "recovery_timeout": 30}
+    payments_settings = {"failure_threshold": 1}
+    overrides = {"payments": payments_settings}
+    registry = impl.BreakerRegistry(defaults=defaults, overrides=overrides, clock=clock)
+    defaults["failure_threshold"] = 10
+    payments_settings["failure_threshold"] = 10
+    overrides["users"] = {"failure_threshold": 10}
+    scenario = Scenario("BreakerRegistry(defaults, overrides) with defaults failure_threshold=3 "
+                        "and payments failure_threshold=1; then the caller edits its dicts: "
+                        "defaults and the payments entry to 10, and adds users: 10; payments "
+                        "and users answer 503 to every call; 12 calls each")
+    payments = FakeService("payments", clock).down(503)
+    users = FakeService("users", clock).down(503)
+    reached_payments = reached_count(lambda: registry.get("payments"), payments, 12)
+    reached_users = reached_count(lambda: registry.get("users"), users, 12)
+    scenario.expect(reached_payments == 1 and reached_users == 3,
+                    expected="1 call reaches payments and 3 reach users: the settings as they "
+                             "were when the registry was created",
+                    observed=f"{reached_payments} reached payments, {reached_users} reached "
+                             f"users (the registry reads the caller's dicts?)",
+                    timeline=describe_calls([payments, users]))
+
+
+def test_the_factory_gets_every_setting(impl, clock):
+    """Builds each breaker as factory(name=service, clock=clock, **merged settings)"""
+    built: list[tuple[Any, dict[str, Any]]] = []
+
+    def factory(**settings: Any) -> Any:
+        breaker = impl.CircuitBreaker(**settings)
+        built.append((breaker, settings))
+        return breaker
+
+    defaults = {"failure_threshold": 3, "recovery_timeout": 10, "success_threshold": 1,
+                "exclude": (KeyError,)}
+    overrides = {"payments": {"recovery_timeout": 60, "half_open_max_calls": 2}}
+    registry = impl.BreakerRegistry(defaults=defaults, overrides=overrides, clock=clock,
+                                    factory=factory)
+    scenario = Scenario(f"BreakerRegistry(defaults={defaults!r}, overrides={overrides!r}, "
+                        f"clock=clock, factory=recording_factory); registry.get('payments') "
+                        f"and registry.get('users')")
+    for service, wanted in (("payments", {**defaults, **overrides["payments"]}),
+                            ("users", dict(defaults))):
+        breaker = registry.get(service)
+        given = next((settings for made, settings in built if made is breaker), None)
+        expected = {"name": service, "clock": clock, **wanted}
+        scenario.expect(given is not None,
+                        expected=f"the {service} breaker is one the factory built",
+                        observed="registry.get returned a breaker the factory never made")
+        scenario.expect(given == expected,
+                        expected=f"factory called for {service} with {shown_settings(expected)}",
+                        observed=f"it was called with {shown_settings(given or {})}")
+
+
+def shown_settings(settings: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={'clock' if k == 'clock' else repr(v)}"
+                     for k, v in sorted(settings.items()))
 
 
 def test_all_paths_of_a_host_share_one_breaker(impl, clock, network):
@@ -316,6 +491,44 @@ def test_concurrent_get_builds_exactly_one_breaker(impl, clock):
     scenario.expect(later is outcomes[0].value,
                     expected="registry.get('payments') afterwards returns that same breaker",
                     observed="a different breaker (the one stored last?)")
+
+    registry = impl.BreakerRegistry(defaults={"failure_threshold": 3}, clock=clock)
+    got: list[Any] = [None, None]
+
+    def ask(i: int) -> Callable[[], None]:
+        def action() -> None:
+            got[i] = registry.get("search")
+        return action
+
+    errors = _lockstep().Lockstep(loader.graded_files, stall_timeout=0.02).run(ask(0), ask(1))
+    for error in errors:
+        if isinstance(error, NotImplementedError):
+            raise error
+    scenario = Scenario("two threads call registry.get('search') at the same moment, made to "
+                        "take turns one bytecode instruction at a time inside your module (so "
+                        "no check-then-act step, not even the creation of a lock per service, "
+                        "is left to luck)")
+    scenario.expect(not any(errors), expected="both calls return a breaker",
+                    observed="; ".join(repr(e) for e in errors if e is not None))
+    scenario.expect(got[0] is got[1] and got[0] is not None,
+                    expected="one and the same breaker for both threads",
+                    observed="two different breakers for search")
+    scenario.expect(registry.get("search") is got[0],
+                    expected="registry.get('search') afterwards returns that same breaker",
+                    observed="a different breaker")
+
+
+def _lockstep() -> ModuleType:
+    """Lesson 3's lockstep runner: two threads taking turns, one bytecode instruction each."""
+    key = "_lesson3_lockstep"
+    if key not in sys.modules:
+        path = Path(__file__).parents[1] / "03_retry_budget" / "lockstep.py"
+        spec = importlib.util.spec_from_file_location(key, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
 
 
 def test_names_lists_the_services(impl, clock):

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import re
+import sys
 import threading
-from typing import Any, Callable
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Iterator
 
 import requests
 
-from fake_services import FakeService, describe_calls
-from harness import Outcome, Scenario, fail
+from fake_services import FakeClock, FakeService, describe_calls, error
+from harness import Outcome, Scenario, fail, loader
 
 TOLERANCE = 1e-6
 
@@ -122,6 +128,33 @@ def test_transition_events_have_from_to_and_time(impl, clock):
                     observed=f"breaker names in the events: {sorted(map(repr, names))}")
 
 
+def test_a_slow_call_reports_when_it_ends(impl, clock):
+    """A call's outcome, and the transition it causes, carry the time the call ended"""
+    users = FakeService("users", clock).script(error(503, latency=2.0))
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30, name="users",
+                                  clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    clock.advance(1.0)
+    through(breaker, fetcher(users))  # starts at t=1, answers 503 at t=3: opens
+    clock.advance(1.0)
+    m = breaker.metrics()
+    scenario = Scenario("failure_threshold=1; a call starts at t=1 and users answers 503 after "
+                        "2 s (at t=3, on the fake clock): the breaker opens; metrics() at t=4")
+    got = [(e.kind, e.time) for e in recorder.events]
+    same = len(got) == 2 and got[0][0] == "failure" and got[1][0] == "state_change" and all(
+        close(t, 3.0) for _, t in got)
+    scenario.expect(same, expected="events: failure at t=3, state_change at t=3 (an outcome "
+                                   "happens when the call ends, not when it starts)",
+                    observed="events: " + (", ".join(f"{k} at t={t:g}" for k, t in got)
+                                           or "none"),
+                    timeline=str(recorder) + "\n" + users.timeline())
+    scenario.expect(m.state == impl.State.OPEN and close(m.seconds_in_state, 1.0),
+                    expected="at t=4: state OPEN, seconds_in_state 1.0 (open since t=3)",
+                    observed=f"state {name_of(m.state)}, seconds_in_state "
+                             f"{m.seconds_in_state!r}")
+
+
 def test_each_transition_is_announced_once(impl, clock):
     """Reading the state or the metrics never announces a transition twice"""
     users = FakeService("users", clock).script(503)
@@ -133,19 +166,32 @@ def test_each_transition_is_announced_once(impl, clock):
     breaker.add_listener(recorder)
     through(breaker, fetcher(users))  # t=0: 503, opens
     clock.advance(11.0)
+    heard_before = len(recorder.events), len(changes)
     for _ in range(3):  # looking at the breaker after the timeout, before any call
         breaker.state
         breaker.metrics()
-    through(breaker, fetcher(users))  # first trial: 200, stays HALF_OPEN
+    heard_reading = len(recorder.events) - heard_before[0], len(changes) - heard_before[1]
+    clock.advance(1.0)
+    through(breaker, fetcher(users))  # t=12, first trial: 200, stays HALF_OPEN
     breaker.state
     breaker.metrics()
     through(breaker, fetcher(users))  # second trial: 200, closes
     breaker.state
     breaker.metrics()
     scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=2, with "
-                        "a listener and on_state_change; a 503 opens the breaker; 11 s later "
-                        "state and metrics() are read 3 times, then two trial calls succeed, "
-                        "with state and metrics() read after each")
+                        "a listener and on_state_change; a 503 opens the breaker at t=0; at "
+                        "t=11 state and metrics() are read 3 times; at t=12 two trial calls "
+                        "succeed, with state and metrics() read after each")
+    scenario.expect(heard_reading == (0, 0),
+                    expected="reading state and metrics() at t=11 emits nothing and calls "
+                             "nothing: the switch to HALF_OPEN is announced by the next call",
+                    observed=f"{heard_reading[0]} events and {heard_reading[1]} on_state_change "
+                             f"calls while reading", timeline=str(recorder))
+    half_open = [t for a, b, t in recorder.transitions() if b == impl.State.HALF_OPEN]
+    scenario.expect(len(half_open) == 1 and close(half_open[0], 12.0),
+                    expected="the OPEN->HALF_OPEN event at t=12, when the trial call arrived",
+                    observed=f"at t={', '.join(f'{t:g}' for t in half_open) or 'never'}",
+                    timeline=str(recorder))
     S = impl.State
     expected = [(S.CLOSED, S.OPEN), (S.OPEN, S.HALF_OPEN), (S.HALF_OPEN, S.CLOSED)]
     got = [(a, b) for a, b, _ in recorder.transitions()]
@@ -192,6 +238,132 @@ def test_concurrent_failures_announce_one_transition(impl, clock):
                     timeline=str(recorder))
 
 
+def test_a_late_result_is_reported_but_moves_nothing(impl, clock):
+    """A late failure from an earlier CLOSED period is an event and a count, not a transition"""
+    users = FakeService("users", clock).script(503, 200, 200)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
+                                  success_threshold=1, name="users", clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    admitted, finish = threading.Event(), threading.Event()
+
+    def slow_call() -> None:
+        admitted.set()
+        if not finish.wait(2.0):
+            raise TimeoutError("the check never let the slow call finish")
+        raise requests.ConnectionError("users: connection reset (late)")
+
+    interrupted_admitted = threading.Event()
+
+    def slow_interrupted_call() -> None:
+        interrupted_admitted.set()
+        finish.wait(2.0)
+        raise KeyboardInterrupt  # Ctrl-C, late: neither success nor failure, but reported
+
+    def run_interrupted() -> None:
+        try:
+            breaker.call(slow_interrupted_call)
+        except KeyboardInterrupt:
+            pass
+        except NotImplementedError as error:
+            late.append(Outcome(error=error))
+
+    late: list[Outcome] = []
+    worker = threading.Thread(target=lambda: late.append(through(breaker, slow_call)),
+                              daemon=True)
+    worker.start()
+    interrupter = threading.Thread(target=run_interrupted, daemon=True)
+    interrupter.start()
+    if not (admitted.wait(2.0) and interrupted_admitted.wait(2.0)):
+        for outcome in late:
+            if isinstance(outcome.error, NotImplementedError):
+                raise outcome.error
+        fail("a slow call is admitted while CLOSED", expected="the call starts",
+             observed="it never started")
+    through(breaker, fetcher(users))  # t=0: 503, opens
+    clock.advance(11.0)
+    through(breaker, fetcher(users))  # t=11: the trial answers 200, closes
+    finish.set()  # now the slow calls, admitted in the first CLOSED period, end
+    worker.join(2.0)
+    interrupter.join(2.0)
+    after = through(breaker, fetcher(users))
+    scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=1; two "
+                        "slow calls are admitted while CLOSED; meanwhile a 503 opens the "
+                        "breaker (t=0) and a trial closes it (t=11); then one slow call fails "
+                        "(failure_threshold is 1, but it belongs to the earlier period) and the "
+                        "other ends in KeyboardInterrupt; then one more call")
+    transitions = [(a, b) for a, b, _ in recorder.transitions()]
+    S = impl.State
+    scenario.expect(transitions == [(S.CLOSED, S.OPEN), (S.OPEN, S.HALF_OPEN),
+                                    (S.HALF_OPEN, S.CLOSED)],
+                    expected="three transitions only: CLOSED->OPEN, OPEN->HALF_OPEN, "
+                             "HALF_OPEN->CLOSED (the late failure opens nothing)",
+                    observed=describe_transitions(recorder.transitions()),
+                    timeline=str(recorder))
+    scenario.expect(recorder.kinds().count("failure") == 2 and breaker.metrics().failures == 2,
+                    expected="2 failure events and failures=2: the late failure is reported "
+                             "and counted",
+                    observed=f"{recorder.kinds().count('failure')} failure events, "
+                             f"failures={breaker.metrics().failures}", timeline=str(recorder))
+    scenario.expect(recorder.kinds().count("ignored") == 1 and breaker.metrics().ignored == 1,
+                    expected="1 ignored event and ignored=1: the late Ctrl-C is reported and "
+                             "counted too",
+                    observed=f"{recorder.kinds().count('ignored')} ignored events, "
+                             f"ignored={breaker.metrics().ignored}", timeline=str(recorder))
+    scenario.expect(after.returned and getattr(after.value, "status_code", None) == 200,
+                    expected="the next call reaches users and returns its 200",
+                    observed=str(after), timeline=users.timeline())
+
+
+def test_a_call_turned_away_during_a_trial_is_a_rejection(impl, clock):
+    """A call turned away while a trial is in flight is a rejection, counted and reported"""
+    users = FakeService("users", clock).script(503)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
+                                  success_threshold=1, name="users", clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    through(breaker, fetcher(users))  # t=0: 503, opens
+    clock.advance(11.0)
+    admitted, finish = threading.Event(), threading.Event()
+
+    def slow_trial() -> str:
+        admitted.set()
+        finish.wait(2.0)
+        return "the trial's answer"
+
+    trial: list[Outcome] = []
+    worker = threading.Thread(target=lambda: trial.append(through(breaker, slow_trial)),
+                              daemon=True)
+    worker.start()
+    if not admitted.wait(2.0):
+        finish.set()
+        worker.join(2.0)
+        for outcome in trial:
+            if isinstance(outcome.error, NotImplementedError):
+                raise outcome.error
+        fail("a trial call at t=11", expected="the trial starts", observed="it never started")
+    turned_away = through(breaker, fetcher(users))
+    during = breaker.metrics()
+    finish.set()
+    worker.join(2.0)
+    scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=1 "
+                        "(half_open_max_calls=1); a 503 opens the breaker at t=0; at t=11 a "
+                        "trial call is admitted and stays in flight; meanwhile another call "
+                        "arrives")
+    scenario.expect(turned_away.raised(impl.CircuitOpenError),
+                    expected="the other call is rejected with CircuitOpenError (the one trial "
+                             "place is taken)", observed=str(turned_away))
+    rejected = [e for e in recorder.events if e.kind == "rejected"]
+    scenario.expect(len(rejected) == 1 and rejected[0].error is turned_away.error
+                    and (during.rejections, during.calls) == (1, 1),
+                    expected="one rejected event, carrying that CircuitOpenError, and "
+                             "rejections=1, calls=1 (the trial is still running: only the "
+                             "503 has ended)",
+                    observed=f"{len(rejected)} rejected events; rejections="
+                             f"{during.rejections}, calls={during.calls}",
+                    timeline=str(recorder))
+
+
 def run_together(n: int, func: Callable[[], Any], breaker: Any) -> list[Outcome]:
     """``breaker.call(func)`` on ``n`` threads released together; what each caller got."""
     start = threading.Barrier(n, timeout=2.0)
@@ -216,6 +388,33 @@ def run_together(n: int, func: Callable[[], Any], breaker: Any) -> list[Outcome]
         if isinstance(outcome.error, NotImplementedError):
             raise outcome.error
     return outcomes
+
+
+def test_a_trial_is_announced_before_its_outcome(impl, clock):
+    """A trial's events come in order: OPEN->HALF_OPEN, its outcome, then the verdict"""
+    users = FakeService("users", clock).script(503, 503, 200)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
+                                  success_threshold=1, name="users", clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    through(breaker, fetcher(users))  # t=0: 503, opens
+    for _ in range(2):  # t=11: a trial that fails; t=22: a trial that succeeds
+        clock.advance(11.0)
+        through(breaker, fetcher(users))
+    scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=1; a 503 "
+                        "opens the breaker at t=0; a trial at t=11 answers 503, a trial at "
+                        "t=22 answers 200")
+
+    def step(event: Any) -> str:
+        if event.kind == "state_change":
+            return f"{name_of(event.from_state)}->{name_of(event.to_state)}"
+        return event.kind
+
+    expected = ["failure", "CLOSED->OPEN", "OPEN->HALF_OPEN", "failure", "HALF_OPEN->OPEN",
+                "OPEN->HALF_OPEN", "success", "HALF_OPEN->CLOSED"]
+    got = [step(event) for event in recorder.events]
+    scenario.expect(got == expected, expected="events in this order: " + ", ".join(expected),
+                    observed=", ".join(got) or "no events", timeline=str(recorder))
 
 
 # -- outcomes ---------------------------------------------------------------------------------
@@ -264,6 +463,73 @@ def test_every_call_outcome_is_an_event(impl, clock):
         scenario.expect(error is expected_error,
                         expected=f"the {label} event's error is {wanted}",
                         observed=f"it is {error!r}")
+
+
+def test_raised_and_returned_outcomes_are_events(impl, clock):
+    """A returned 503 is a failure with no error; SystemExit is ignored, like Ctrl-C"""
+    users = FakeService("users", clock).script(503, 200, 404)
+    breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
+                                  clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    returned = [through(breaker, fetcher(users)) for _ in range(3)]
+
+    def exits() -> None:
+        raise SystemExit(3)
+
+    try:
+        breaker.call(exits)
+    except SystemExit as error:
+        exited: BaseException | None = error
+    else:
+        exited = None
+    scenario = Scenario("GET /users/7 returning the Response as is (no raise_for_status): "
+                        "users answers 503, 200, 404; then a call raises SystemExit")
+    got = [(event.kind, event.error) for event in recorder.events]
+    expected = [("failure", None), ("success", None), ("success", None), ("ignored", exited)]
+    scenario.expect(exited is not None and got == expected,
+                    expected="events: failure (error None: the 503 was returned, not raised), "
+                             "success, success (a returned 404 is an answer), ignored (with the "
+                             "SystemExit the caller got)",
+                    observed=", ".join(f"{kind} (error {error!r})" for kind, error in got)
+                             or "no events", timeline=users.timeline())
+    scenario.expect(all(o.returned for o in returned),
+                    expected="the three responses returned to the caller as they are",
+                    observed=", ".join(str(o) for o in returned))
+    m = breaker.metrics()
+    got_counts = (m.calls, m.successes, m.failures, m.ignored)
+    scenario.expect(got_counts == (4, 2, 1, 1),
+                    expected="metrics: calls=4, successes=2, failures=1, ignored=1",
+                    observed=f"calls={m.calls}, successes={m.successes}, "
+                             f"failures={m.failures}, ignored={m.ignored}")
+
+    class Suspended(Exception):
+        """A business error this breaker is told to exclude."""
+
+    breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
+                                  clock=clock, exclude=[Suspended])
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    suspended = Suspended("user 7 is suspended")
+
+    def raises_suspended() -> None:
+        raise suspended
+
+    outcome = through(breaker, raises_suspended)
+    scenario = Scenario("a breaker with exclude=[Suspended]; a call raises Suspended")
+    got = [(event.kind, event.error) for event in recorder.events]
+    scenario.expect(outcome.error is suspended and got == [("success", suspended)],
+                    expected="the caller gets the Suspended error; one event: success, with "
+                             "that error (an excluded error is an answer: a success, not "
+                             "'ignored')",
+                    observed=f"{outcome}; events: " + (", ".join(
+                        f"{kind} (error {err!r})" for kind, err in got) or "none"))
+    m = breaker.metrics()
+    got_counts = (m.calls, m.successes, m.failures, m.ignored)
+    scenario.expect(got_counts == (1, 1, 0, 0),
+                    expected="metrics: calls=1, successes=1, failures=0, ignored=0",
+                    observed=f"calls={m.calls}, successes={m.successes}, "
+                             f"failures={m.failures}, ignored={m.ignored}")
 
 
 def test_metrics_snapshot_counts_everything(impl, clock):
@@ -333,6 +599,30 @@ def test_rejections_are_not_calls(impl, clock):
                              f"rejections={got[3]}, failure_rate={m.failure_rate!r}")
 
 
+def test_counts_survive_every_transition(impl, clock):
+    """The counts run from creation: opening, half-opening and closing reset none of them"""
+    users = FakeService("users", clock).script(200, 503, 503, 200, 200)
+    breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=10,
+                                  success_threshold=2, name="users", clock=clock)
+    for _ in range(4):  # 200, 503, 503 (opens), rejected
+        through(breaker, fetcher(users))
+    clock.advance(11.0)
+    for _ in range(2):  # two trials: 200, 200 (closes)
+        through(breaker, fetcher(users))
+    m = breaker.metrics()
+    scenario = Scenario("failure_threshold=2, recovery_timeout=10, success_threshold=2; users "
+                        "answers 200, 503, 503 (opens), 1 call is rejected; 11 s later two "
+                        "trials answer 200 (closes); metrics() read after closing")
+    got = (m.calls, m.successes, m.failures, m.rejections, m.state)
+    scenario.expect(got == (5, 3, 2, 1, impl.State.CLOSED) and close(m.failure_rate, 40.0),
+                    expected="calls=5, successes=3, failures=2, rejections=1, "
+                             "failure_rate=40.0, state CLOSED: counters only ever go up "
+                             "(a dashboard computes rates from two scrapes)",
+                    observed=f"calls={m.calls}, successes={m.successes}, failures={m.failures}, "
+                             f"rejections={m.rejections}, failure_rate={m.failure_rate!r}, "
+                             f"state {name_of(m.state)}", timeline=users.timeline())
+
+
 def test_metrics_is_a_snapshot(impl, clock):
     """A metrics snapshot does not change when the breaker moves on"""
     users = FakeService("users", clock).script(200, 503, 503)
@@ -366,11 +656,12 @@ def test_seconds_in_state_restart_at_each_transition(impl, clock):
     users = FakeService("users", clock).script(503)
     clock.advance(100.0)
     breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
-                                  success_threshold=1, name="users", clock=clock)
+                                  success_threshold=2, name="users", clock=clock)
     scenario = Scenario("a breaker created at t=100 (failure_threshold=1, recovery_timeout=10, "
-                        "success_threshold=1): read at t=103 (CLOSED), a 503 at t=103 opens "
-                        "it, read at t=107.5, a trial at t=113.5 succeeds (closes), "
-                        "read at t=115.5")
+                        "success_threshold=2): read at t=103 (CLOSED), a 503 at t=103 opens "
+                        "it, read at t=107.5, a first trial at t=113.5 succeeds (HALF_OPEN), "
+                        "read at t=114.5, a second trial at t=115 succeeds (closes), read at "
+                        "t=117")
 
     def expect_reading(state: str, since: float, seconds: float) -> None:
         m = breaker.metrics()
@@ -386,9 +677,13 @@ def test_seconds_in_state_restart_at_each_transition(impl, clock):
     clock.advance(4.5)
     expect_reading("OPEN", 103.0, 4.5)
     clock.advance(6.0)
-    through(breaker, fetcher(users))  # t=113.5: the trial answers 200, closes
+    through(breaker, fetcher(users))  # t=113.5: the first trial answers 200: HALF_OPEN
+    clock.advance(1.0)
+    expect_reading("HALF_OPEN", 113.5, 1.0)
+    clock.advance(0.5)
+    through(breaker, fetcher(users))  # t=115: the second trial answers 200, closes
     clock.advance(2.0)
-    expect_reading("CLOSED", 113.5, 2.0)
+    expect_reading("CLOSED", 115.0, 2.0)
 
 
 # -- listeners that misbehave ----------------------------------------------------------------------
@@ -404,7 +699,20 @@ def test_a_raising_listener_never_changes_what_callers_get(impl, clock):
     breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, name="users",
                                   clock=clock)
     breaker.add_listener(broken_listener)
+    try:
+        breaker.call(interrupted)
+    except KeyboardInterrupt:
+        ctrl_c = "KeyboardInterrupt raised"
+    except Exception as error:
+        ctrl_c = f"{type(error).__name__} raised instead"
+    else:
+        ctrl_c = "it returned"
     outcomes = [through(breaker, json_fetcher(users)) for _ in range(4)]
+    scenario = Scenario("a listener raises RuntimeError on every event; a call raises "
+                        "KeyboardInterrupt")
+    scenario.expect(ctrl_c == "KeyboardInterrupt raised",
+                    expected="the caller gets its KeyboardInterrupt (the ignored event's "
+                             "listener error is logged, not raised)", observed=ctrl_c)
     scenario = Scenario("a listener raises RuntimeError on every event; failure_threshold=2; "
                         "GET /users/7 with raise_for_status(): 200, 503, 503 (opens), then a "
                         "4th call")
@@ -483,6 +791,100 @@ def test_other_listeners_still_run(impl, clock):
                     timeline=str(recorder))
 
 
+def test_listeners_hear_events_in_the_order_they_were_added(impl, clock):
+    """Listeners are called in the order they were added, on_state_change before them"""
+    users = FakeService("users", clock).down(503)
+    heard: list[str] = []
+    breaker = impl.CircuitBreaker(
+        failure_threshold=1, recovery_timeout=30, name="users", clock=clock,
+        on_state_change=lambda old, new: heard.append(
+            f"on_state_change {name_of(old)}->{name_of(new)}"))
+    for label in ("first", "second", "third"):
+        breaker.add_listener(lambda event, label=label: heard.append(f"{label} {event.kind}"))
+    through(breaker, fetcher(users))  # 503: opens
+    scenario = Scenario("on_state_change and three listeners added in the order first, "
+                        "second, third, each noting what it hears; failure_threshold=1; users "
+                        "answers 503 (the breaker opens)")
+    expected = ["first failure", "second failure", "third failure",
+                "on_state_change CLOSED->OPEN", "first state_change", "second state_change",
+                "third state_change"]
+    scenario.expect(heard == expected,
+                    expected="heard in this order: " + ", ".join(expected) + " (each event to "
+                             "every listener in turn; on_state_change hears a transition before "
+                             "the listeners do)",
+                    observed=", ".join(heard) or "nothing")
+
+
+class LogRecords(logging.Handler):
+    """Every log record, from any logger, at any level."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def about(self, error: BaseException) -> list[logging.LogRecord]:
+        """The records that carry ``error``: as their exception, or in their message."""
+        found = []
+        for record in self.records:
+            carried = record.exc_info[1] if record.exc_info else None
+            try:
+                message = record.getMessage()
+            except Exception:  # a broken format string is still a record
+                message = str(record.msg)
+            if carried is error or str(error) in message:
+                found.append(record)
+        return found
+
+
+@contextmanager
+def captured_logs() -> Iterator[LogRecords]:
+    """Capture every record that reaches the root logger, whatever the levels say."""
+    root = logging.getLogger()
+    handler = LogRecords()
+    saved = root.level
+    root.addHandler(handler)
+    root.setLevel(1)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved)
+
+
+def test_a_raising_listener_is_logged(impl, clock):
+    """A listener or on_state_change that raises is logged with logging, with its error"""
+    users = FakeService("users", clock).down(503)
+    listener_error = RuntimeError("listener bug #1 (a KeyError in an exporter)")
+    change_error = RuntimeError("on_state_change bug #2 (the pager is down)")
+
+    def broken(event: Any) -> None:
+        raise listener_error
+
+    def broken_change(old: Any, new: Any) -> None:
+        raise change_error
+
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30, name="users",
+                                  clock=clock, on_state_change=broken_change)
+    breaker.add_listener(broken)
+    with captured_logs() as logs:
+        outcome = through(breaker, fetcher(users))  # 503: opens
+    scenario = Scenario("a listener raises RuntimeError on every event and on_state_change "
+                        "raises too; failure_threshold=1; users answers 503 (the breaker opens)")
+    scenario.expect(outcome.returned and getattr(outcome.value, "status_code", None) == 503,
+                    expected="the 503 Response returned to the caller", observed=str(outcome))
+    for who, error in (("the listener", listener_error), ("on_state_change", change_error)):
+        scenario.expect(bool(logs.about(error)),
+                        expected=f"a log record (through logging) for what {who} raised, "
+                                 f"carrying that error (logger.exception(...), or exc_info=True)",
+                        observed=f"{len(logs.records)} log records, none about "
+                                 f"{error!r}" + (": " + "; ".join(
+                                     r.getMessage()[:80] for r in logs.records[:3])
+                                                 if logs.records else ""))
+
+
 def test_listeners_run_outside_the_breaker_lock(impl, clock):
     """Listeners run after the breaker's lock is released: they may read the breaker"""
     users = FakeService("users", clock).down(503)
@@ -499,10 +901,13 @@ def test_listeners_run_outside_the_breaker_lock(impl, clock):
             errors.append(error)
 
     def curious(event: Any) -> None:
-        """Reads the breaker the way an exporter thread would, waiting at most 0.3 s."""
+        """Reads the breaker as an exporter thread would, waiting at most 1 s for the read.
+
+        A loaded machine is slow, but a held lock blocks for good: 1 s tells them apart.
+        """
         read = threading.Thread(target=read_breaker, daemon=True)
         read.start()
-        read.join(0.3 if not seen or seen[-1][1] else 0.0)
+        read.join(1.0 if not seen or seen[-1][1] else 0.0)
         seen.append((event.kind, not read.is_alive()))
 
     breaker.add_listener(curious)
@@ -542,6 +947,162 @@ def test_listeners_run_outside_the_breaker_lock(impl, clock):
                              f"listener would stall every caller)")
 
 
+def test_a_listener_may_add_a_listener(impl, clock):
+    """A listener may add another listener while it runs: nothing hangs, nothing is lost"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
+                                  clock=clock)
+    late = Recorder()
+
+    def adds_one(event: Any) -> None:
+        if not late.events and late not in added:
+            added.append(late)
+            breaker.add_listener(late)  # e.g. an exporter that subscribes on first sight
+
+    added: list[Recorder] = []
+    breaker.add_listener(adds_one)
+    outcomes: list[Outcome] = []
+    worker = threading.Thread(
+        target=lambda: outcomes.extend(through(breaker, fetcher(users)) for _ in range(2)),
+        daemon=True)
+    worker.start()
+    worker.join(1.0)
+    for outcome in outcomes:
+        if isinstance(outcome.error, NotImplementedError):
+            raise outcome.error
+    scenario = Scenario("a listener calls breaker.add_listener(another) when it hears its "
+                        "first event; users answers 503 to two calls")
+    scenario.expect(not worker.is_alive(),
+                    expected="both calls return",
+                    observed="the first call is still stuck after 1 s: publishing holds a lock "
+                             "that add_listener needs (copy the listeners, then call them "
+                             "with no lock held)")
+    scenario.expect(late.kinds()[-1:] == ["failure"],
+                    expected="the added listener hears the second call's failure",
+                    observed=f"it heard {late.kinds()}", timeline=users.timeline())
+
+
+def _lockstep() -> ModuleType:
+    """Lesson 3's lockstep runner: two threads taking turns, one bytecode instruction each."""
+    key = "_lesson11_lockstep"
+    if key not in sys.modules:
+        path = Path(__file__).parents[1] / "03_retry_budget" / "lockstep.py"
+        spec = importlib.util.spec_from_file_location(key, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+def test_listeners_added_at_the_same_moment_are_both_kept(impl, clock):
+    """Two threads adding a listener at the same moment: both listeners hear every event"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
+                                  clock=clock)
+    first, second = Recorder(), Recorder()
+    run = _lockstep().Lockstep(loader.graded_files, stall_timeout=0.02)
+    errors = run.run(lambda: breaker.add_listener(first), lambda: breaker.add_listener(second))
+    for error in errors:
+        if isinstance(error, NotImplementedError):
+            raise error
+    through(breaker, fetcher(users))
+    scenario = Scenario("two threads call breaker.add_listener at the same moment (made to "
+                        "take turns, one bytecode instruction each, inside your module); then a "
+                        "call fails")
+    scenario.expect(not any(errors), expected="both add_listener calls return",
+                    observed="; ".join(repr(e) for e in errors if e is not None))
+    heard = (first.kinds(), second.kinds())
+    scenario.expect(heard == (["failure"], ["failure"]),
+                    expected="both listeners hear the failure (adding a listener is a "
+                             "read-and-update of the breaker: one lock around it)",
+                    observed=f"the first heard {heard[0]}, the second {heard[1]}")
+
+
+class PausingClock:
+    """A fake clock that can hold one thread inside its next reading, to force a race."""
+
+    def __init__(self, clock: Any) -> None:
+        self.clock = clock
+        self.hold: int | None = None
+        self.held = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self) -> float:
+        if self.hold == threading.get_ident():
+            self.hold = None
+            self.held.set()
+            self.release.wait(2.0)
+        return self.clock()
+
+
+def test_a_snapshot_agrees_with_itself_under_concurrent_calls(impl, clock):
+    """metrics() is taken at one moment: its state and time in state agree, even mid-transition"""
+    users = FakeService("users", clock).down(503)
+    pausing = PausingClock(clock)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30, name="users",
+                                  clock=pausing)
+    clock.advance(5.0)
+    snapshots: list[Any] = []
+    tripped = threading.Event()
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        pausing.hold = threading.get_ident()
+        try:
+            snapshots.append(breaker.metrics())
+        except BaseException as error:  # judged on the check's own thread
+            errors.append(error)
+
+    def trip() -> None:
+        through(breaker, fetcher(users))
+        tripped.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    held = pausing.held.wait(1.0)  # metrics() is reading the clock, in the middle of its snapshot
+    caller = threading.Thread(target=trip, daemon=True)
+    caller.start()
+    tripped.wait(0.1)  # a breaker that snapshots under its lock keeps the caller out meanwhile
+    clock.advance(2.0)  # t=7 when metrics() gets its reading of the clock
+    pausing.release.set()
+    reader.join(2.0)
+    caller.join(2.0)
+    for error in errors:
+        if isinstance(error, NotImplementedError):
+            raise error
+    later = breaker.metrics()
+    scenario = Scenario("a breaker created at t=0 (failure_threshold=1), CLOSED; at t=5 one "
+                        "thread takes metrics() while another thread's call fails and opens "
+                        "the breaker at that very moment; the clock reads t=7 by the time "
+                        "metrics() has read it")
+    scenario.expect(held or bool(snapshots), expected="metrics() reads the breaker's clock",
+                    observed="it never did")
+    scenario.expect(later.state == impl.State.OPEN,
+                    expected="afterwards, metrics() says OPEN", observed=repr(later))
+    opened_at = 7.0 - later.seconds_in_state
+    m = snapshots[0] if snapshots else None
+
+    def between(moment: float, low: float, high: float) -> bool:
+        return low - TOLERANCE <= moment <= high + TOLERANCE
+
+    # The snapshot was taken between t=5 (metrics() called) and t=7 (its clock reading): the
+    # moment it describes (creation at t=0 or the opening, plus its time in state) is in there.
+    consistent = m is not None and (
+        (m.state == impl.State.CLOSED and (m.calls, m.failures) == (0, 0)
+         and between(m.seconds_in_state, 5.0, min(7.0, opened_at)))
+        or (m.state == impl.State.OPEN and (m.calls, m.failures) == (1, 1)
+            and between(opened_at + m.seconds_in_state, max(5.0, opened_at), 7.0)))
+    scenario.expect(consistent,
+                    expected=f"one moment between t=5 and t=7, not parts of two: the breaker "
+                             f"opened at t={opened_at:g}, so either CLOSED with 0 calls for "
+                             f"5 to {min(7.0, opened_at):g} s, or OPEN after 1 failed call for "
+                             f"at most {7.0 - opened_at:g} s (read the counts, the state and "
+                             f"the clock under one lock)",
+                    observed=repr(m) if m is not None else
+                    f"metrics() raised {errors[0]!r}" if errors else "no snapshot")
+
+
 # -- status lines -------------------------------------------------------------------------------
 
 
@@ -568,14 +1129,54 @@ def test_status_line_reads_like_the_readme(impl, clock):
     fresh = impl.status_line(breaker)
     expect_line(Scenario("status_line of a new breaker named 'users'"), fresh, "users",
                 ["CLOSED", "0 calls", "0 failures", "(0%)", "0 rejected", "0.0 s in state"])
+    try:
+        breaker.call(interrupted)
+    except KeyboardInterrupt:
+        pass
     for _ in range(7):  # 200, 200, 503, 503 (opens), 3 rejected
         through(breaker, fetcher(users))
     clock.advance(3.0)
     line = impl.status_line(breaker)
-    expect_line(Scenario("users answers 200, 200, 503, 503 (opens; failure_threshold=2), "
-                         "then 3 calls are rejected; status_line 3 s after opening"),
-                line, "users", ["OPEN", "4 calls", "2 failures", "(50%)", "3 rejected",
+    expect_line(Scenario("a call ends in KeyboardInterrupt (ignored), then users answers 200, "
+                         "200, 503, 503 (opens; failure_threshold=2), then 3 calls are "
+                         "rejected; status_line 3 s after opening"),
+                line, "users", ["OPEN", "5 calls", "2 failures", "(50%)", "3 rejected",
                                 "3.0 s in state"], users.timeline())
+
+
+def test_status_line_rounds_half_to_even(impl):
+    """status_line rounds like Python's format(): 12.5% shows 12%, 2/3 shows 67%, 2.25 s 2.2"""
+    cases = [(["503"] + ["200"] * 7, 2.25, "(12%)", "12.5% (1 of 8 calls failed)", "2.2 s"),
+             (["503", "503", "200"], 2.75, "(67%)", "66.7% (2 of 3)", "2.8 s"),
+             (["503"] * 5 + ["200"] * 3, 0.25, "(62%)", "62.5% (5 of 8)", "0.2 s")]
+    for replies, wait, rate, explained, seconds in cases:
+        local = FakeClock()
+        users = FakeService("users", local).script(*[int(r) for r in replies])
+        breaker = impl.CircuitBreaker(failure_threshold=100, recovery_timeout=30, name="users",
+                                      clock=local)
+        for _ in replies:
+            through(breaker, fetcher(users))
+        local.advance(wait)
+        line = impl.status_line(breaker)
+        expect_line(Scenario(f"users answers {', '.join(replies)}; status_line {wait:g} s "
+                             f"after the breaker was created (failure rate {explained}); "
+                             f"numbers are rounded half to even, as f'{{x:.0f}}' and round() do"),
+                    line, "users", [f"{len(replies)} calls", rate, f"{seconds} in state"],
+                    users.timeline())
+
+
+def test_status_lines_are_sorted_by_name(impl, clock):
+    """registry.status_lines() sorts by service name, not by creation order"""
+    registry = impl.BreakerRegistry(clock=clock)
+    for service in ("users.test", "payments.test", "search.test"):
+        registry.get(service)
+    lines = registry.status_lines()
+    scenario = Scenario("registry.get('users.test'), then 'payments.test', then 'search.test'; "
+                        "registry.status_lines()")
+    starts = [line.split(":", 1)[0] if isinstance(line, str) else repr(line) for line in lines]
+    scenario.expect(starts == ["payments.test", "search.test", "users.test"],
+                    expected="3 lines, for payments.test, search.test, users.test in that order",
+                    observed=repr(lines))
 
 
 def test_registry_gives_a_status_line_per_breaker(impl, clock, network):

@@ -69,6 +69,7 @@ class Timed:
     outcome: Outcome
     elapsed: float
     finished: bool
+    started: float = 0.0  #: ``time.monotonic()`` when the call began
 
     def within(self, seconds: float) -> bool:
         return self.finished and self.elapsed <= seconds
@@ -90,7 +91,7 @@ def timed(action: Callable[[], Any], *, limit: float) -> Timed:
     box: dict[str, Any] = {}
 
     def run() -> None:
-        started = time.monotonic()
+        started = box["started"] = time.monotonic()
         try:
             box["outcome"] = Outcome(value=action())
         except BaseException as error:  # judged by the check, on its own thread
@@ -102,12 +103,12 @@ def timed(action: Callable[[], Any], *, limit: float) -> Timed:
     thread.start()
     thread.join(limit)
     if thread.is_alive():
-        return Timed(Outcome(), time.monotonic() - started, finished=False)
+        return Timed(Outcome(), time.monotonic() - started, False, box.get("started", started))
     outcome = box["outcome"]
     if isinstance(outcome.error, NotImplementedError) or \
             (outcome.error is not None and not isinstance(outcome.error, Exception)):
         raise outcome.error
-    return Timed(outcome, box["elapsed"], finished=True)
+    return Timed(outcome, box["elapsed"], True, box["started"])
 
 
 def together(actions: list[Callable[[], Any]], *, limit: float) -> list[Timed]:

@@ -47,6 +47,12 @@ TOLERANCE = support.TOLERANCE
 WALL = FakeClock().wall
 
 
+def is_request_failure(error: BaseException) -> bool:
+    """A transport failure or a timeout: what the fallback answers, unlike a bad URL."""
+    return isinstance(error, (requests.ConnectionError, requests.Timeout,
+                              requests.exceptions.ChunkedEncodingError))
+
+
 def get(client: Any, url: str, **kwargs: Any) -> Any:
     """One ``client.get`` as a scenario outcome (``NotImplementedError`` passes through)."""
     return Scenario("").run(lambda: client.get(url, **kwargs))
@@ -109,26 +115,27 @@ def test_reads_the_whole_body_before_returning(impl, live_network):
 
 @pytest.mark.timeout(5)
 def test_retries_transient_statuses_until_success(impl, live_network):
-    """Retries 500, 502, 503, 504 and 429 with the backoff, and returns the first success"""
-    users = live_network.service("users").script(500, 502, 503, 504, 429, 200)
+    """Retries every 5xx and 429 with the backoff, and returns the first success"""
+    users = live_network.service("users").script(500, 501, 502, 503, 504, 599, 429, 200)
     waits_asked: list[int] = []
 
     def backoff(k: int) -> float:
         waits_asked.append(k)
         return 0.01 * (k + 1)
 
-    r = rig(impl, live_network, max_attempts=6, backoff=backoff)
-    scenario = Scenario("users answers 500, 502, 503, 504, 429, then 200; max_attempts=6, "
-                        "backoff(k) = 0.01 × (k + 1)")
+    r = rig(impl, live_network, max_attempts=8, backoff=backoff)
+    scenario = Scenario("users answers 500, 501, 502, 503, 504, 599, 429, then 200; "
+                        "max_attempts=8, backoff(k) = 0.01 × (k + 1)")
     outcome = get(r.client, f"{users.url}/users/1")
-    scenario.expect(status_of(outcome) == 200 and users.call_count == 6,
-                    expected="6 calls, then the 200 response", observed=f"{said(outcome)} "
+    scenario.expect(status_of(outcome) == 200 and users.call_count == 8,
+                    expected="8 calls, then the 200 response", observed=f"{said(outcome)} "
                     f"after {users.call_count} calls", timeline=live_network.timeline())
-    expected = [0.01, 0.02, 0.03, 0.04, 0.05]
-    scenario.expect(len(r.clock.sleeps) == 5 and all(
-        abs(a - b) < 1e-9 for a, b in zip(r.clock.sleeps, expected)) and waits_asked == [0, 1, 2, 3, 4],
-        expected="one wait before each retry: backoff(0) ... backoff(4), that is "
-                 "[0.01, 0.02, 0.03, 0.04, 0.05]",
+    expected = [0.01 * (k + 1) for k in range(7)]
+    scenario.expect(len(r.clock.sleeps) == 7 and all(
+        abs(a - b) < 1e-9 for a, b in zip(r.clock.sleeps, expected))
+        and waits_asked == list(range(7)),
+        expected="one wait before each retry: backoff(0) ... backoff(6), that is "
+                 "[0.01, 0.02, ..., 0.07]",
         observed=f"backoff asked for k={waits_asked}, waits {r.clock.sleeps}")
 
 
@@ -163,11 +170,26 @@ def test_retries_every_transport_fault(impl, live_network):
                     observed=f"{run.shown()}; {users.call_count} calls",
                     timeline=live_network.timeline())
 
+    unanswered = support.UnansweredPort()
+    try:
+        r = rig(impl, live_network, clock=time.monotonic, max_attempts=3,
+                attempt_timeout=0.1, deadline=2.0)
+        run = timed(lambda: r.client.get(f"{unanswered.url}/users/1"), limit=1.5)
+    finally:
+        unanswered.close()
+    scenario = Scenario("a port that never completes the connection; max_attempts=3, "
+                        "attempt_timeout=0.1, deadline=2.0, no fallback")
+    scenario.expect(run.finished and run.outcome.raised(requests.ConnectTimeout)
+                    and 0.25 <= run.elapsed <= 0.3 + TOLERANCE,
+                    expected="3 connect timeouts of 0.1 s each (a connect timeout is "
+                             "transient), then the last ConnectTimeout raised, after about "
+                             "0.3 s", observed=run.shown())
+
 
 @pytest.mark.timeout(5)
 def test_answers_are_not_retried(impl, live_network):
     """Returns answers (2xx, 3xx, 4xx) as they are: one call, no retry, no fallback"""
-    statuses = [201, 301, 400, 401, 403, 404, 409, 422]
+    statuses = [201, 301, 400, 401, 403, 404, 409, 418, 422]
     users = live_network.service("users")
     users.script(*statuses)
     r = rig(impl, live_network, fallback="record", max_attempts=3)
@@ -262,6 +284,16 @@ def test_undecodable_body_is_not_retried(impl, live_network):
                     observed=f"{said(outcome)} after {users.call_count} calls; fallback "
                              f"called {len(r.fallback_calls)} times",
                     timeline=live_network.timeline())
+    for bad in ("http://127.0.0.1:99999/users/1", "http:///users/1"):
+        before = len(r.fallback_calls)
+        outcome = get(r.client, bad)
+        scenario = Scenario(f"client.get({bad!r}), with a fallback")
+        scenario.expect(outcome.error is not None and not is_request_failure(outcome.error)
+                        and len(r.fallback_calls) == before,
+                        expected="the URL's error raised (ValueError or InvalidURL: a bug of "
+                                 "the caller's, not an outage), the fallback not called",
+                        observed=f"{said(outcome)}; fallback called "
+                                 f"{len(r.fallback_calls) - before} times")
     scenario = Scenario("the same body again, then a 200 whose JSON is cut short; "
                         "failure_threshold=100")
     get(r.client, f"{users.url}/users/1")
@@ -351,21 +383,22 @@ def test_retry_after_is_honoured_within_the_deadline(impl, live_network):
     """Waits what Retry-After asks, in seconds or as an HTTP-date, when it fits"""
     clock = JumpClock()
     users = live_network.service("users").script(
-        error(503, retry_after=0.25), error(429, retry_after=FakeClock().http_date(2.0)), 200)
-    r = rig(impl, live_network, clock=clock, deadline=3.0, max_attempts=3,
+        error(503, retry_after=0.25), error(429, retry_after=FakeClock().http_date(2.0)),
+        error(503, retry_after=0), 200)
+    r = rig(impl, live_network, clock=clock, deadline=3.0, max_attempts=4,
             backoff=lambda k: 0.01, wall_clock=WALL)
     scenario = Scenario("users answers 503 with 'Retry-After: 0.25', then 429 with a "
-                        "Retry-After date 2 s after the wall clock, then 200; deadline=3.0, "
-                        "backoff 0.01 s (a wait longer than the default backoff's cap is "
-                        "honoured as long as it fits)")
+                        "Retry-After date 2 s after the wall clock, then 503 with "
+                        "'Retry-After: 0', then 200; deadline=3.0, backoff 0.01 s (a wait "
+                        "longer than the default backoff's cap is honoured as long as it fits)")
     outcome = get(r.client, f"{users.url}/users/1")
-    scenario.expect(status_of(outcome) == 200 and users.call_count == 3,
-                    expected="3 calls, then the 200 response", observed=f"{said(outcome)} "
+    scenario.expect(status_of(outcome) == 200 and users.call_count == 4,
+                    expected="4 calls, then the 200 response", observed=f"{said(outcome)} "
                     f"after {users.call_count} calls", timeline=live_network.timeline())
-    scenario.expect(len(clock.sleeps) == 2 and abs(clock.sleeps[0] - 0.25) < 1e-9
-                    and abs(clock.sleeps[1] - 2.0) < 1e-6,
-                    expected="waits [0.25, 2.0]: what the server asked, not the backoff",
-                    observed=f"waits {clock.sleeps}")
+    scenario.expect(len(clock.sleeps) == 3 and abs(clock.sleeps[0] - 0.25) < 1e-9
+                    and abs(clock.sleeps[1] - 2.0) < 1e-6 and clock.sleeps[2] == 0,
+                    expected="waits [0.25, 2.0, 0]: what the server asked (0 included), not "
+                             "the backoff", observed=f"waits {clock.sleeps}")
 
 
 @pytest.mark.timeout(5)
@@ -939,30 +972,35 @@ def test_rejects_bad_settings(impl, live_network):
                     observed=said(outcome))
 
 
-@pytest.mark.timeout(5)
+@pytest.mark.timeout(8)
 def test_one_client_serves_many_threads(impl, live_network):
     """Keeps each call's deadline its own when threads share one client"""
     users = live_network.service("users").always(black_hole())
-    session = live_network.session()
-    session.mount("http://", support.RendezvousAdapter(2))
-    r = rig(impl, live_network, clock=time.monotonic, attempt_timeout=0.1, max_attempts=20,
-            session=session)
-    long_url, short_url = f"{users.url}/long", f"{users.url}/short"
-    runs = together([lambda: r.client.get(long_url, deadline=0.5),
-                     lambda: r.client.get(short_url, deadline=0.15)], limit=1.2)
-    users.wait_idle()
-    long_calls = sum(1 for call in users.calls if call.path == "/long")
-    scenario = Scenario("users never answers; one client, attempt_timeout=0.1; two threads "
+    for _ in range(3):
+        # A run proves something only if the calls began together and the short one came
+        # back for a second attempt (on a very loaded machine it may not): else run again.
+        before = users.call_count
+        session = live_network.session()
+        session.mount("http://", support.RendezvousAdapter(2))
+        r = rig(impl, live_network, clock=time.monotonic, attempt_timeout=0.05,
+                max_attempts=40, session=session)
+        long_url, short_url = f"{users.url}/long", f"{users.url}/short"
+        runs = together([lambda: r.client.get(long_url, deadline=0.5),
+                         lambda: r.client.get(short_url, deadline=0.2)], limit=1.2)
+        users.wait_idle()
+        short_calls = sum(1 for call in users.calls[before:] if call.path == "/short")
+        if abs(runs[0].started - runs[1].started) < 0.05 and short_calls >= 2:
+            break
+    scenario = Scenario("users never answers; one client, attempt_timeout=0.05; two threads "
                         "call at the same moment, get(/long, deadline=0.5) and "
-                        "get(/short, deadline=0.15), and both first attempts go out together")
-    scenario.expect(runs[1].within(0.15 + TOLERANCE)
+                        "get(/short, deadline=0.2), and both first attempts go out together")
+    scenario.expect(runs[1].within(0.2 + TOLERANCE)
                     and runs[1].outcome.raised(impl.DeadlineExceeded),
-                    expected=f"the short get raises DeadlineExceeded within 0.15 s + "
+                    expected=f"the short get raises DeadlineExceeded within 0.2 s + "
                              f"{TOLERANCE} s", observed=runs[1].shown(),
                     timeline=live_network.timeline())
     scenario.expect(runs[0].within(0.5 + TOLERANCE) and runs[0].elapsed >= 0.45
-                    and long_calls >= 4 and runs[0].outcome.raised(impl.DeadlineExceeded),
-                    expected="the long get keeps trying until its own deadline: at least 4 "
-                             "attempts, DeadlineExceeded after 0.5 s",
-                    observed=f"{runs[0].shown()}; {long_calls} calls to /long",
-                    timeline=live_network.timeline())
+                    and runs[0].outcome.raised(impl.DeadlineExceeded),
+                    expected="the long get keeps trying until its own deadline: "
+                             "DeadlineExceeded after 0.5 s, not before",
+                    observed=runs[0].shown(), timeline=live_network.timeline())

@@ -237,18 +237,19 @@ class _Terminal(io.StringIO):
 
 @pytest.mark.parametrize("env, stream, unicode, colour", [
     ({}, _Terminal(), True, True),
-    ({"NO_COLOR": ""}, _Terminal(), True, False),
+    ({"NO_COLOR": "1"}, _Terminal(), False, False),
+    ({"TERM": "dumb"}, _Terminal(), False, False),
     ({"KATA_ASCII": "1"}, _Terminal(), False, True),
     ({}, _Terminal("ascii"), False, True),
     ({}, io.StringIO(), False, False),  # piped
     ({}, None, True, False),  # the grader's report: no colour, Unicode like its marks
-    ({"NO_COLOR": ""}, None, False, False),
+    ({"NO_COLOR": "1"}, None, False, False),
     ({"KATA_ASCII": "1"}, None, False, False),
 ])
 def test_the_style_follows_the_terminal_and_the_environment(monkeypatch, env, stream, unicode,
                                                             colour):
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.delenv("KATA_ASCII", raising=False)
+    for name in ("NO_COLOR", "KATA_ASCII", "TERM"):
+        monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert chart.style_for(stream) == chart.Style(unicode, colour)

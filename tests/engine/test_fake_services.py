@@ -173,3 +173,12 @@ def test_fetch_json_is_what_a_client_does_over_either_transport():
         with pytest.raises(requests.HTTPError):
             users.fetch_json("/users/1")
     assert users.outcomes() == ["200", "404"]
+
+
+def test_service_names_with_capitals_are_reachable():
+    """Host names are case-insensitive: `requests` lower-cases them, the network must too."""
+    with FakeNetwork() as net:
+        users = net.service("users-KeyboardInterrupt")
+        assert requests.get(users.url + "/u", timeout=1).status_code == 200
+        with pytest.raises(ValueError):
+            net.service("USERS-keyboardinterrupt")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import textwrap
 
@@ -12,7 +13,7 @@ from kata import cli, manifest
 from kata.mutants import equivalents, grading, report, run_lesson
 from kata.mutants.equivalents import EquivalentsError, entry_line, occurrence_of, parse
 from kata.mutants.learner_part import learner_lines
-from kata.mutants.mutator import mutants_of, mutated_source
+from kata.mutants.mutator import Mutant, mutants_of, mutated_source
 
 SAMPLE = textwrap.dedent('''\
     """A module docstring: never mutated."""
@@ -160,11 +161,17 @@ def test_the_learner_part_is_what_the_starter_does_not_hand_over():
     assert learner_lines(reference, "") == {2, 5, 8, 9, 12, 13}
 
 
+@functools.cache
+def reference_mutants(lesson: manifest.Lesson) -> list[Mutant]:
+    return mutants_of(lesson.reference_file.read_text())
+
+
+@pytest.mark.timeout(30)  # every reference parsed and mutated: a second or two when loaded
 def test_every_lesson_has_a_learner_part_smaller_than_its_reference():
     for lesson in manifest.lessons():
         reference = lesson.reference_file.read_text()
         written = learner_lines(reference, lesson.starter_file.read_text())
-        mutants = mutants_of(reference)
+        mutants = reference_mutants(lesson)
         ours = [m for m in mutants if written.intersection(m.lines)]
         # <=: a configuration lesson (13) hands over signatures only, so all of it is written
         assert 0 < len(ours) <= len(mutants), lesson.slug
@@ -219,11 +226,12 @@ def test_a_malformed_equivalents_file_names_the_line(text, problem):
         parse(text, "mutants_equivalent.txt")
 
 
+@pytest.mark.timeout(30)
 def test_every_lessons_equivalents_file_is_well_formed_and_not_stale():
     """Cheap: no grading, only the reference's mutants; an edit that strands an entry fails."""
     for lesson in manifest.lessons():
         entries = equivalents.load(lesson.tests_dir)
-        _, stale = equivalents.match(entries, mutants_of(lesson.reference_file.read_text()))
+        _, stale = equivalents.match(entries, reference_mutants(lesson))
         assert not stale, f"{lesson.slug}: stale entries: {[str(e) for e in stale]}"
 
 

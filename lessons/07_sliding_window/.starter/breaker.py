@@ -217,13 +217,13 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except Exception as error:
-            self._complete(epoch, failed=self._counts_as_failure(error))
+            self._judge(epoch, self._counts_as_failure, error)
             raise
         except BaseException:
             # Ctrl-C, SystemExit: neither a failure nor a success of the service.
             self._abandon(epoch)
             raise
-        self._complete(epoch, failed=self._is_failure_result(result))
+        self._judge(epoch, self._is_failure_result, result)
         return result
 
     def __call__(self, func: Callable[..., T]) -> Callable[..., T]:
@@ -258,6 +258,20 @@ class CircuitBreaker:
         if isinstance(error, self._exclude):
             return False
         return self._is_failure(error)
+
+    def _judge(self, epoch: int, predicate: Callable[[Any], bool], outcome: object) -> None:
+        """Ask ``predicate`` whether ``outcome`` is a failure, and record the verdict.
+
+        A predicate that raises is a bug in the configuration: the call counts as a failure
+        (a broken predicate must neither hide an outage nor leave a trial unfinished) and the
+        predicate's exception propagates to the caller.
+        """
+        try:
+            failed = bool(predicate(outcome))
+        except Exception:
+            self._complete(epoch, failed=True)
+            raise
+        self._complete(epoch, failed=failed)
 
     def _complete(self, epoch: int, *, failed: bool) -> None:
         """Record the outcome of a call admitted in ``epoch``, if that state still holds."""

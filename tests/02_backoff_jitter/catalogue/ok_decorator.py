@@ -35,13 +35,13 @@ def _server_wait(outcome, wall_clock):
     header = response.headers.get("retry-after", "").strip()
     if not header:
         return None
-    try:
-        return float(int(header))
-    except ValueError:
-        pass
+    if header.isascii() and header.isdigit():
+        return float(header)
     parsed = parsedate_tz(header)
     if parsed is None:
         return None
+    if parsed[9] is None:  # no zone: an HTTP-date is GMT (mktime_tz would take local time)
+        parsed = parsed[:9] + (0,)
     return max(0.0, mktime_tz(parsed) - wall_clock())
 
 

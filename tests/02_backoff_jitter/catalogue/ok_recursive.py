@@ -27,12 +27,15 @@ def _asked_delay(outcome, wall_clock):
     text = response.headers.get("Retry-After")
     if text is None:
         return None
-    if text.isdecimal():
+    text = text.strip()
+    if text.isascii() and text.isdecimal():
         return int(text)
     try:
         moment = parsedate_to_datetime(text)
     except (TypeError, ValueError):
         return None
+    if moment.tzinfo is None:  # an HTTP-date is always GMT
+        moment = moment.replace(tzinfo=timezone.utc)
     now = datetime.fromtimestamp(wall_clock(), tz=timezone.utc)
     return max(0.0, (moment - now).total_seconds())
 

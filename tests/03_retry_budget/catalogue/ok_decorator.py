@@ -6,6 +6,7 @@ import functools
 import random as random_module
 import threading
 import time
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -58,12 +59,16 @@ def _asked_delay(outcome, wall_clock):
     text = outcome.headers.get("Retry-After")
     if text is None:
         return None
-    if text.isdecimal():
+    text = text.strip()
+    if text.isascii() and text.isdecimal():
         return int(text)
     try:
-        return max(0.0, parsedate_to_datetime(text).timestamp() - wall_clock())
+        moment = parsedate_to_datetime(text)
     except (TypeError, ValueError):
         return None
+    if moment.tzinfo is None:  # an HTTP-date is always GMT
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, moment.timestamp() - wall_clock())
 
 
 def retrying(*, attempts=3, budget=None, base_delay=0.1, max_delay=10.0, sleep=time.sleep,

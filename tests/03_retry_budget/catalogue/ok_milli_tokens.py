@@ -53,10 +53,14 @@ def _server_delay(outcome, wall_clock):
     if not isinstance(response, requests.Response) or response.status_code not in {429, 503}:
         return None
     header = (response.headers.get("Retry-After") or "").strip()
-    if header.isdigit():
+    if header.isascii() and header.isdigit():
         return float(header)
     parsed = parsedate_tz(header) if header else None
-    return None if parsed is None else max(0.0, mktime_tz(parsed) - wall_clock())
+    if parsed is None:
+        return None
+    if parsed[9] is None:  # no zone: an HTTP-date is GMT (mktime_tz would take local time)
+        parsed = parsed[:9] + (0,)
+    return max(0.0, mktime_tz(parsed) - wall_clock())
 
 
 def retry(func, *, attempts=3, budget=None, base_delay=0.1, max_delay=10.0, sleep=time.sleep,

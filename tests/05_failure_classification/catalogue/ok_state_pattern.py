@@ -152,10 +152,18 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except BaseException as error:
-            self._settle(admitted_by, self._verdict_on_error(error))
+            self._judged(admitted_by, self._verdict_on_error, error)
             raise
-        self._settle(admitted_by, self._verdict_on_result(result))
+        self._judged(admitted_by, self._verdict_on_result, result)
         return result
+
+    def _judged(self, admitted_by, judge, outcome):
+        try:
+            verdict = judge(outcome)
+        except Exception:  # a predicate that raises: a failure, and its error goes on up
+            self._settle(admitted_by, FAILURE)
+            raise
+        self._settle(admitted_by, verdict)
 
     def _settle(self, admitted_by, verdict):
         if isinstance(admitted_by, _HalfOpen) and verdict == NO_VERDICT:

@@ -88,7 +88,8 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except Exception as error:
-            if isinstance(error, self._exclude) or not self._is_failure(error):
+            if self._fine(lambda: isinstance(error, self._exclude)
+                          or not self._is_failure(error), generation):
                 self._on_success(generation)
             else:
                 self._on_failure(generation)
@@ -96,11 +97,19 @@ class CircuitBreaker:
         except BaseException:
             self._on_interrupted(generation)
             raise
-        if self._is_failure_result(result):
-            self._on_failure(generation)
-        else:
+        if self._fine(lambda: not self._is_failure_result(result), generation):
             self._on_success(generation)
+        else:
+            self._on_failure(generation)
         return result
+
+    def _fine(self, judge, generation):
+        """The predicate's answer; if it raises, the call is a failure and the error goes up."""
+        try:
+            return judge()
+        except Exception:
+            self._on_failure(generation)
+            raise
 
     def __call__(self, func):
         @functools.wraps(func)

@@ -107,11 +107,14 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except Exception as error:
-            counted = not isinstance(error, self.exclude) and self.is_failure(error)
-            verdict = FAILED if counted else SUCCEEDED
+            verdict = FAILED  # unless the predicates clear it (a raising one does not)
+            if isinstance(error, self.exclude) or not self.is_failure(error):
+                verdict = SUCCEEDED
             raise
         else:
-            verdict = FAILED if self.is_failure_result(result) else SUCCEEDED
+            verdict = FAILED
+            if not self.is_failure_result(result):
+                verdict = SUCCEEDED
             return result
         finally:
             self._settle(phase, verdict)

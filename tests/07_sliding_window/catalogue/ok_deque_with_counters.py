@@ -136,13 +136,20 @@ class CircuitBreaker:
             if isinstance(error, self._exclude):
                 self._settle(permit, False)
             else:
-                self._settle(permit, bool(self._is_failure(error)))
+                self._settle(permit, self._asked(permit, self._is_failure, error))
             raise
         except BaseException:
             self._give_back(permit)
             raise
-        self._settle(permit, bool(self._is_failure_result(result)))
+        self._settle(permit, self._asked(permit, self._is_failure_result, result))
         return result
+
+    def _asked(self, permit, predicate, outcome):
+        try:
+            return bool(predicate(outcome))
+        except Exception:  # a broken predicate: the call failed, and the caller hears why
+            self._settle(permit, True)
+            raise
 
     def _permit(self):
         with self._lock:

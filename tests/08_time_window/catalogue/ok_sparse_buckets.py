@@ -181,14 +181,21 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except Exception as error:
-            failed = not isinstance(error, self._exclude) and bool(self._is_failure(error))
-            self._settle(permit, failed)
+            self._settle(permit, self._verdict(permit, lambda: not isinstance(
+                error, self._exclude) and bool(self._is_failure(error))))
             raise
         except BaseException:
             self._give_back(permit)
             raise
-        self._settle(permit, bool(self._is_failure_result(result)))
+        self._settle(permit, self._verdict(permit, lambda: bool(self._is_failure_result(result))))
         return result
+
+    def _verdict(self, permit, judge):
+        try:
+            return judge()
+        except Exception:
+            self._settle(permit, True)  # a predicate that raises: a failure, re-raised
+            raise
 
     def _permit(self):
         with self._lock:
@@ -211,7 +218,7 @@ class CircuitBreaker:
                 or slow * 100 >= self._slow_threshold * total)
 
     def _settle(self, permit, failed):
-        slow = self._clock() - permit.started > self._slow_after
+        slow = self._clock() > permit.started + self._slow_after
         with self._lock:
             if permit.period != self._period:
                 return

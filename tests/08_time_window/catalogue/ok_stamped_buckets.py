@@ -176,18 +176,24 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except Exception as error:
-            failed = not isinstance(error, self._exclude) and self._is_failure(error)
-            self._after(generation, failed, self._slow(started, failed))
+            failed = True  # stays so when a predicate raises
+            try:
+                failed = not isinstance(error, self._exclude) and self._is_failure(error)
+            finally:
+                self._after(generation, failed, self._slow(started, failed))
             raise
         except BaseException:
             self._release(generation)
             raise
-        failed = self._is_failure_result(result)
-        self._after(generation, failed, self._slow(started, failed))
+        failed = True
+        try:
+            failed = self._is_failure_result(result)
+        finally:
+            self._after(generation, failed, self._slow(started, failed))
         return result
 
     def _slow(self, started, failed):
-        return self._clock() - started > self.slow_call_duration
+        return self._clock() > started + self.slow_call_duration
 
     def _before(self):
         with self._lock:

@@ -3,6 +3,7 @@ from harness.derive import inherit
 
 CAUGHT_BY = [
     "test_never_falls_back_on_a_non_failure",
+    "test_falls_back_on_whatever_the_breaker_counts",
 ]
 reference = inherit(globals(), __file__)
 

@@ -1,4 +1,4 @@
-"""Concurrency tools for lesson 6's checks: races made to happen on every run.
+"""Concurrency tools for the breaker checks: races made to happen on every run.
 
 A race needs two threads to be between the same "check" and "act" at the same moment. Under
 CPython's GIL that almost never happens by itself (retry_fakes_determinism.md §4.3: 3 runs in

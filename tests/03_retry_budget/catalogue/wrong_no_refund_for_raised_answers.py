@@ -1,0 +1,27 @@
+"""Refunds only calls that return: a raised 404 (an answer, not a failure) refunds nothing."""
+from harness.derive import inherit
+
+CAUGHT_BY = ["test_retry_refunds_answers_not_worth_retrying"]
+reference = inherit(globals(), __file__)
+
+
+def retry(func, *, attempts=3, budget=None, base_delay=0.1, max_delay=10.0, sleep=time.sleep,
+          random=random.random, should_retry=is_transient, wall_clock=time.time):
+    _check_settings(attempts, base_delay, max_delay)
+    for k in range(attempts):
+        value, error = _call(func)
+        outcome = error if error is not None else value
+        transient = should_retry(outcome)
+        if budget is not None:
+            if transient:
+                budget.record_failure()
+            elif error is None:  # "success" read as "it returned"
+                budget.record_success()
+        wait = None
+        if transient and k < attempts - 1 and (budget is None or budget.can_retry()):
+            wait = _wait_before_retry(outcome, k, base_delay, max_delay, random, wall_clock)
+        if wait is None:
+            if error is not None:
+                raise error
+            return value
+        sleep(wait)

@@ -1,0 +1,27 @@
+"""Lesson 5: the breaker conventions lesson 4 set, checked here once more with other settings
+(``harness.rechecks``): Ctrl-C is no outcome and frees a trial's place; recovery admits a trial
+after any ``recovery_timeout``, 0 included, with nobody reading ``state``."""
+
+from harness import rechecks
+
+KIND = rechecks.Kind(build=rechecks.count_breaker(half_open_max_calls=False))
+
+
+def test_interruption_is_no_outcome_and_frees_the_trial(impl, clock):
+    """Ctrl-C, SystemExit or any BaseException during a call is no outcome; an interrupted trial frees its place"""
+    rechecks.interruption_is_no_outcome(impl, clock, KIND)
+
+
+def test_recovery_admits_a_trial_after_any_timeout(impl, clock):
+    """After any recovery_timeout (7.5 s, 45 s, 0) the next call is a trial, with nobody reading state"""
+    rechecks.recovery_admits_a_trial(impl, clock, KIND)
+
+
+def test_rejection_carries_name_and_retry_after(impl, clock):
+    """A rejection carries the breaker's name and retry_after, the seconds left until a trial"""
+    rechecks.rejection_says_who_and_when(impl, clock, KIND)
+
+
+def test_a_predicate_that_raises_counts_as_a_failure(impl, clock):
+    """A failure predicate that raises counts the call as a failure, and its exception reaches the caller"""
+    rechecks.raising_predicate_counts_as_failure(impl, clock, KIND)

@@ -1,0 +1,63 @@
+"""Lesson 7: the breaker conventions of lessons 4-6, checked once more on this lesson's breaker
+with the shared re-checks (``harness.rechecks``): interruptions, recovery after any
+timeout, rejections, late results (also into a later stay of the same state), and races
+forced one bytecode instruction at a time."""
+
+from harness import rechecks
+
+KIND = rechecks.Kind(build=rechecks.count_window, trials_at_once=False)
+
+
+def test_interruption_is_no_outcome_and_frees_the_trial(impl, clock):
+    """Ctrl-C, SystemExit or any BaseException during a call is no outcome; an interrupted trial frees its place"""
+    rechecks.interruption_is_no_outcome(impl, clock, KIND)
+
+
+def test_recovery_admits_a_trial_after_any_timeout(impl, clock):
+    """After any recovery_timeout (7.5 s, 45 s, 0) the next call is a trial, with nobody reading state"""
+    rechecks.recovery_admits_a_trial(impl, clock, KIND)
+
+
+def test_rejected_calls_count_for_nothing(impl, clock):
+    """Calls rejected while open or while the trials are in flight count for nothing"""
+    rechecks.rejections_change_nothing(impl, clock, KIND)
+
+
+def test_late_results_from_closed_change_nothing(impl, clock):
+    """Calls admitted while closed that come back later change nothing, in OPEN or in the next CLOSED stay"""
+    rechecks.late_results_from_closed(impl, clock, KIND)
+
+
+def test_late_result_during_trials_is_no_trial(impl, clock):
+    """A call admitted while closed that comes back during the trials is no trial outcome"""
+    rechecks.late_result_during_trials(impl, clock, KIND)
+
+
+def test_racing_trials_take_one_place(impl, clock):
+    """Two callers racing for the only trial place: one admitted, one rejected, instruction by instruction"""
+    rechecks.racing_trials_are_bounded(impl, clock, KIND)
+
+
+def test_racing_failures_are_all_counted(impl, clock):
+    """Two failures recorded at the same moment are both counted, instruction by instruction"""
+    rechecks.racing_failures_are_all_counted(impl, clock, KIND)
+
+
+def test_non_failures_count_as_successes(impl, clock):
+    """A 404, a business error or an excluded error breaks a run of failures; a returned 503 is a failure"""
+    rechecks.non_failures_count_as_successes(impl, clock, KIND)
+
+
+def test_rejection_carries_name_and_retry_after(impl, clock):
+    """A rejection carries the breaker's name and retry_after, the seconds left until a trial"""
+    rechecks.rejection_says_who_and_when(impl, clock, KIND)
+
+
+def test_a_predicate_that_raises_counts_as_a_failure(impl, clock):
+    """A failure predicate that raises counts the call as a failure, and its exception reaches the caller"""
+    rechecks.raising_predicate_counts_as_failure(impl, clock, KIND)
+
+
+def test_a_success_admitted_before_a_failure_still_counts(impl, clock):
+    """A success admitted before a failure that comes back after it still breaks the run of failures"""
+    rechecks.a_success_in_the_same_stay_counts(impl, clock, KIND)

@@ -1,0 +1,20 @@
+"""Books only Exceptions: a cancelled trial never gives its permit back (stuck HALF_OPEN)."""
+from harness.derive import inherit
+
+CAUGHT_BY = ["test_a_cancelled_trial_gives_its_permit_back",
+             "test_a_timeout_outside_the_breaker_is_invisible_to_it",
+             "test_other_base_exceptions_give_the_permit_back"]
+reference = inherit(globals(), __file__)
+
+
+class CircuitBreaker(reference.CircuitBreaker):
+    async def call(self, func, *args, **kwargs):
+        _require_coroutine_function(func, "breaker.call()")
+        ticket = self._admit()
+        try:
+            result = await func(*args, **kwargs)
+        except Exception as error:
+            self._complete(ticket, failed=self._counts_as_failure(error))
+            raise
+        self._complete(ticket, failed=self._is_failure_result(result))
+        return result

@@ -1,0 +1,21 @@
+"""Checks no setting: tenacity's stop_after_attempt(0) still makes one call."""
+
+import time
+
+import tenacity
+from harness.derive import inherit
+
+CAUGHT_BY = ["test_make_retrying_rejects_invalid_settings"]
+reference = inherit(globals(), __file__)
+
+
+def make_retrying(*, attempts=3, base_delay=0.1, max_delay=10.0, sleep=time.sleep,
+                  wall_clock=time.time):
+    full_jitter = tenacity.wait_random_exponential(multiplier=base_delay, max=max_delay)
+    return tenacity.Retrying(
+        retry=tenacity.retry_if_exception(is_transient) | tenacity.retry_if_result(is_transient),
+        wait=RetryAfterOr(full_jitter, wall_clock=wall_clock),
+        stop=tenacity.stop_after_attempt(attempts) | AskedToWaitLongerThan(max_delay),
+        sleep=sleep,
+        retry_error_callback=_last_outcome,
+    )

@@ -1,0 +1,24 @@
+"""Retries every requests.RequestException: a 404's HTTPError and malformed JSON are ones too."""
+
+import time
+
+import tenacity
+import requests
+from harness.derive import inherit
+
+CAUGHT_BY = ["test_does_not_retry_permanent_failures"]
+reference = inherit(globals(), __file__)
+
+
+def make_retrying(*, attempts=3, base_delay=0.1, max_delay=10.0, sleep=time.sleep,
+                  wall_clock=time.time):
+    _check_retry_settings(attempts, base_delay, max_delay)
+    full_jitter = tenacity.wait_random_exponential(multiplier=base_delay, max=max_delay)
+    return tenacity.Retrying(
+        retry=(tenacity.retry_if_exception_type(requests.RequestException)
+               | tenacity.retry_if_result(is_transient)),
+        wait=RetryAfterOr(full_jitter, wall_clock=wall_clock),
+        stop=tenacity.stop_after_attempt(attempts) | AskedToWaitLongerThan(max_delay),
+        sleep=sleep,
+        retry_error_callback=_last_outcome,
+    )

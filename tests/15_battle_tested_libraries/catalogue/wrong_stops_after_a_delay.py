@@ -1,0 +1,22 @@
+"""stop_after_delay(attempts × max_delay): tenacity measures it on time.monotonic, which the injected sleep never moves."""
+
+import time
+
+import tenacity
+from harness.derive import inherit
+
+CAUGHT_BY = ["test_makes_exactly_attempts_calls"]
+reference = inherit(globals(), __file__)
+
+
+def make_retrying(*, attempts=3, base_delay=0.1, max_delay=10.0, sleep=time.sleep,
+                  wall_clock=time.time):
+    _check_retry_settings(attempts, base_delay, max_delay)
+    full_jitter = tenacity.wait_random_exponential(multiplier=base_delay, max=max_delay)
+    return tenacity.Retrying(
+        retry=tenacity.retry_if_exception(is_transient) | tenacity.retry_if_result(is_transient),
+        wait=RetryAfterOr(full_jitter, wall_clock=wall_clock),
+        stop=tenacity.stop_after_delay(attempts * max_delay) | AskedToWaitLongerThan(max_delay),
+        sleep=sleep,
+        retry_error_callback=_last_outcome,
+    )
