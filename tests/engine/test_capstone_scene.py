@@ -1,9 +1,9 @@
-"""The capstone's own proof (audit only): the scene still shows the cascade without
+"""Lesson 13's scene proves itself (``kata/capstone``): it still shows the cascade without
 protection, the load generator keeps its schedule, answers and breakers are judged as the
-README says, and the timeline fits the terminal in every style.
+lesson's README says, and the timeline fits the terminal in every style.
 
-These take no ``impl``, so they run in ``make test`` and never in a learner's grade (where
-they are skipped: the scene is the grader's, not the learner's, to prove).
+Here rather than in ``tests/13_capstone_cascade/``: these take no ``impl``, so they are the
+grader's own tests, run by ``make test`` and never part of a learner's grade.
 """
 
 from __future__ import annotations
@@ -22,12 +22,6 @@ from kata.capstone.measure import (FAILED, FALLBACK, FRESH, Measures, breakers_o
 from kata.capstone.scene import ORDERS, PROFILE, SETTINGS as S, Run, Transition
 
 WIDTH = 86  #: the chart's widest line: 100 columns less the report's indent of 8, and room
-
-
-@pytest.fixture(autouse=True)
-def _audit_only(request: pytest.FixtureRequest) -> None:
-    if request.config.getoption("--kata-impl"):
-        pytest.skip("a check of the scene itself, not of the learner's code")
 
 
 _unprotected: list[Run] = []
@@ -331,4 +325,4 @@ def test_the_command_says_plainly_what_is_wrong(capsys):
     with pytest.raises(SystemExit) as exit_:  # argparse prints the help and exits
         main(["capstone", "--help"])
     assert exit_.value.code == 0 and "--impl" in capsys.readouterr().out
-    assert command.SLUG == Path(__file__).parent.name
+    assert (Path(__file__).parents[1] / command.SLUG).is_dir()
