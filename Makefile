@@ -37,6 +37,7 @@ help:
 	@echo "  make cards [OUT=file]         the interview questions as a file Anki imports"
 	@echo "  make mutants [LESSON=n]       mutation testing: do the checks kill every mutant of the references? (JOBS=2)"
 	@echo "  make serve [NAME=users]       a flaky service on 127.0.0.1 to poke at with curl (ARGS=\"--fail-rate 0.5\")"
+	@echo "  make capstone [IMPL=dir]      lesson 13's scene: a slow C takes A down, then your breakers stop it"
 	@echo ""
 	@echo "Without make: python -m kata <command> [n] (after: python -m venv .venv && .venv/bin/pip install -r requirements.txt)"
 
@@ -127,5 +128,10 @@ mutants: $(READY)
 .PHONY: serve
 serve: $(READY)
 	@$(PY) -m fake_services serve $(or $(NAME),users) $(ARGS)
+
+# Lesson 13's scene without grading (kata/capstone/): the cascade, then your placement.
+.PHONY: capstone
+capstone: $(READY)
+	@$(PY) -m kata capstone $(if $(IMPL),--impl "$(IMPL)")
 
 FORCE:

@@ -10,6 +10,7 @@
     python -m kata list                                  make list
     python -m kata test [pytest args]                    make test
     python -m kata mutants [N] [-j J]                    make mutants [LESSON=N] [JOBS=J]
+    python -m kata capstone [--impl DIR]                 make capstone [IMPL=DIR]
 
 Without N, check and watch resume at the first lesson not yet passed. Exit status: 0 when the
 command did its job (for check: every check passed), 1 when checks do not pass, 2 for bad
@@ -32,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import cards, hints, manifest, mutants, quiz, snapshots
+from . import capstone, cards, hints, manifest, mutants, quiz, snapshots
 from .commands import option, suggest
 from .manifest import ROOT, Lesson, UnknownLesson
 from .terminal import Status, colour_wanted, write
@@ -298,6 +299,7 @@ def parser() -> argparse.ArgumentParser:
     quiz.register(sub)  # interview practice: kata/quiz/, kata/cards.py
     cards.register(sub)
     mutants.configure(command("mutants", mutants.main, "mutation testing of the references"))
+    capstone.configure(command("capstone", "kata.capstone:main", capstone.HELP, lesson=False))
     return top
 
 
