@@ -1,71 +1,37 @@
-"""Grade one lesson: import the learner's module, run the lesson's checks, print the report."""
+"""Grade one lesson: run its checks in a child process, then print the report.
+
+The learner's code runs only in the child (``kata.child``); this process starts it, watches it
+(``kata.supervise``) and renders what it reported. So the exit status is decided here, from
+what the child said: 0 only when every check was reported passed.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
-import os
-import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-import pytest
-
-from . import manifest, state
+from . import integrity, manifest, snapshots, state
 from . import report as reporting
-from .manifest import ROOT, TESTS_DIR, Lesson
+from .commands import suggest
+from .manifest import ROOT, Lesson
+from .supervise import Run, supervise
 
-# The grader's own modules (harness, fake_services) live beside the lessons.
-for _path in (str(ROOT), str(TESTS_DIR)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
+#: Exit statuses: every check passed / some check did not / nothing could be graded.
+PASSED, NOT_PASSED, USAGE = 0, 1, 2
 
 
 @dataclass
 class Grade:
+    status: int
     passed: int
     total: int
     text: str
 
     @property
     def complete(self) -> bool:
-        return self.total > 0 and self.passed == self.total
-
-
-class _Collector:
-    """A pytest plugin that keeps one result per check, in order."""
-
-    def __init__(self) -> None:
-        self.results: list[reporting.CheckResult] = []
-        self.problems: list[str] = []
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        name = getattr(report, "kata_name", None)
-        if name is None:
-            return
-        if report.when == "call":
-            explanation = getattr(report, "kata_explanation", None)
-            self.results.append(reporting.CheckResult(
-                name, report.passed, explanation or [("", _short(report.longreprtext))]))
-        elif report.when == "setup" and report.failed:
-            self.results.append(reporting.CheckResult(
-                name, False, [("", "the grader could not set this check up: "
-                                   + _short(report.longreprtext))]))
-
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:
-            self.problems.append(report.longreprtext)
-
-
-def _short(text: str, limit: int = 600) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[:limit] + " ..."
-
-
-def hint_command(lesson: Lesson) -> str:
-    return f"make hint LESSON={lesson.number}"
+        return self.status == PASSED
 
 
 def shown(path: Path) -> str:
@@ -75,112 +41,121 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def import_problem(path: Path) -> reporting.Explanation | None:
-    """Why the learner's module cannot be imported, or ``None`` when it can."""
-    from harness import guards, loader
-    from harness.explain import explain
-
-    guards.install()
-    try:
-        source = path.read_text()
-        compile(source, str(path), "exec")
-    except SyntaxError as error:
-        where = f"{shown(path)}, line {error.lineno}"
-        lines = [("", f"syntax error in {where}: {error.msg}")]
-        if error.text:
-            code = error.text.rstrip("\n")
-            pointer = " " * max((error.offset or 1) - 1, 0) + "^"
-            lines.append(("", f"    {code}\n    {pointer}"))
-        return lines
-    try:
-        loader.load(path)
-    except BaseException as error:  # anything the module does at import time
-        explanation = explain(error, path, ROOT)
-        explanation[0] = ("", "importing your module failed: " + explanation[0][1])
-        return explanation
-    return None
-
-
-def grade(lesson: Lesson, impl_dir: Path, verbose: bool = False) -> Grade:
-    """Grade ``impl_dir/<slug>/<module>.py`` and return the report."""
-    title = f"Lesson {lesson.number}: {lesson.title}"
-    learner_file = lesson.learner_file(impl_dir)
-    graded = shown(learner_file)
-    if not learner_file.is_file():
-        problem = [("", f"{graded} not found. The folder to grade must be laid out like "
-                        f"lessons/: <folder>/{lesson.slug}/{lesson.module_file}")]
-    else:
-        problem = import_problem(learner_file)
-    if problem is not None:
-        return Grade(0, 0, reporting.render_problem(title, graded, problem, hint_command(lesson)))
-
-    results = run_checks(lesson, impl_dir, verbose)
+def commands_for(lesson: Lesson, impl_dir: Path) -> reporting.Commands:
+    impl = None if impl_dir.resolve() == manifest.LESSONS_DIR.resolve() else shown(impl_dir)
     following = next((l for l in manifest.lessons() if l.number == lesson.number + 1), None)
-    text = reporting.render(title, graded, results, hint_command(lesson),
-                            f"make check LESSON={following.number}" if following else None)
-    passed = sum(r.passed for r in results)
-    if impl_dir.resolve() == manifest.LESSONS_DIR.resolve():
-        state.update("results", lesson.slug, {"sha1": file_digest(learner_file),
-                                              "passed": passed, "total": len(results)})
-    return Grade(passed, len(results), text)
+    return reporting.Commands(
+        hint=suggest("hint", lesson.number),
+        all=suggest("check", lesson.number, impl=impl, all=True),
+        next=suggest("check", following.number, impl=impl) if following else None)
 
 
-def run_checks(lesson: Lesson, impl_dir: Path, verbose: bool) -> list[reporting.CheckResult]:
-    """Run the lesson's checks in this process, one result per check, in order."""
-    collector = _Collector()
-    args = [str(lesson.tests_dir), f"--kata-impl={impl_dir}", f"--rootdir={ROOT}",
-            "-c", str(ROOT / "pytest.ini")]
-    if os.environ.get("KATA_TIMEOUT"):  # the grader's own tests shorten the per-check limit
-        args += ["-o", f"timeout={os.environ['KATA_TIMEOUT']}"]
-    watchdog = _start_watchdog(lesson)
-    if verbose:
-        status = pytest.main([*args, "-v", "--tb=long"], plugins=[collector])
-    else:  # pytest's own terminal output is replaced by the report
-        with contextlib.redirect_stdout(io.StringIO()):
-            status = pytest.main([*args, "-q"], plugins=[collector])
-    watchdog.cancel()
-    results = collector.results
-    if not results:
-        collector.problems.append(f"no checks ran (pytest exit status {int(status)})")
-    if collector.problems:
+def grade(lesson: Lesson, impl_dir: Path, *, verbose: bool = False, show_all: bool = False,
+          colour: bool = False, on_event: Callable[[str, Run], None] | None = None,
+          cancelled: Callable[[], bool] | None = None) -> Grade | None:
+    """Grade ``impl_dir/<slug>/<module>.py``; ``None`` when ``cancelled`` stopped it.
+
+    Before grading, the learner's files are snapshotted and the grader's own files checked
+    against the commit checked out; after it, both are looked at again, so that what the
+    graded code did to them is said, and can be undone.
+    """
+    learner_file = lesson.learner_file(impl_dir)
+    report = reporting.Report(f"Lesson {lesson.number}: {lesson.title}", shown(learner_file),
+                              [], commands_for(lesson, impl_dir))
+    graded_here = impl_dir.resolve() == manifest.LESSONS_DIR.resolve()
+    checked = not integrity.developing()
+    if checked:
+        changed = integrity.changed_since_checkout(lesson)
+        if changed and graded_here:
+            return Grade(USAGE, 0, 0, reporting.render_problem(report, _changed_grader(changed),
+                                                               colour=colour))
+        if changed:
+            report.notes.append(f"Note: the grader's own files differ from the commit checked "
+                                f"out ({integrity.listed(changed)}): this report comes from "
+                                f"the changed grader.")
+        grader_before = integrity.fingerprint(lesson)
+    present = snapshots.take()
+
+    run = supervise(lesson, impl_dir, verbose=verbose, on_event=on_event, cancelled=cancelled)
+    if run.cancelled:
+        return None
+    tampered = integrity.differences(grader_before, integrity.fingerprint(lesson)) \
+        if checked else []
+    report.results, report.import_printed = results_of(run), run.import_printed
+    report.notes += notes_of(run) + _deleted_notes(snapshots.deleted(present))
+    problem = run.problem or (run.stopped if not run.checks else None)
+    if tampered:  # nothing the run reported can be trusted
+        problem = [("", f"grading stopped: your code changed the grader's own files while it "
+                        f"was graded: {integrity.listed(tampered)}. Nothing this grading "
+                        f"reported can be trusted. `git checkout -- "
+                        f"{integrity.paths_of(tampered)}` restores them.")]
+    if problem is not None:  # nothing was graded: one message, like a syntax error
+        _remember(lesson, impl_dir, learner_file, 0, 0)
+        return Grade(NOT_PASSED, 0, 0, reporting.render_problem(report, problem, colour=colour))
+    if run.finished:
+        _remember(lesson, impl_dir, learner_file, run.passed, run.counted)
+    text = reporting.render(report, show_all=show_all, colour=colour)
+    return Grade(PASSED if run.complete else NOT_PASSED, run.passed, run.counted, text)
+
+
+def _changed_grader(changed: list[str]) -> reporting.Explanation:
+    return [("", f"the grader's own files differ from the commit checked out: "
+                 f"{integrity.listed(changed)}. A report from a changed grader could not be "
+                 f"trusted, so nothing was graded. `git checkout -- "
+                 f"{integrity.paths_of(changed)}` restores them (`git stash` first keeps "
+                 f"your change). Working on the grader itself? KATA_DEV=1 grades anyway.")]
+
+
+def _deleted_notes(gone: list[Path]) -> list[str]:
+    notes = []
+    for path in gone:
+        lesson = manifest.by_slug(path.parent.name)
+        restore = suggest("restore", lesson.number) if lesson else suggest("restore", "n")
+        notes.append(f"Note: your code deleted {shown(path)} while it was graded; "
+                     f"`{restore}` brings it back.")
+    return notes
+
+
+def results_of(run: Run) -> list[reporting.CheckResult]:
+    """One result per check, in order; a check that never finished says why."""
+    results = []
+    for index, check in enumerate(run.checks):
+        if check.outcome is not None:
+            results.append(reporting.CheckResult(check.name, check.outcome, check.explanation,
+                                                 check.printed, ended_grading=check.timed_out))
+        elif index == run.stopped_at and run.stopped:
+            results.append(reporting.CheckResult(check.name, reporting.FAILED, run.stopped,
+                                                 ended_grading=True))
+        else:
+            results.append(reporting.CheckResult(check.name, reporting.NOT_RUN))
+    if run.stopped and run.stopped_at is None and run.checks:
+        results.append(reporting.CheckResult("grading ended early", reporting.FAILED,
+                                             run.stopped, ended_grading=True))
+    if run.grader_problems:
         results.append(reporting.CheckResult(
-            "the grader itself failed (not your code): please report this", False,
-            [("", _short(p)) for p in collector.problems]))
+            "the grader itself failed (not your code): please report this", reporting.FAILED,
+            [("", problem) for problem in run.grader_problems]))
     return results
 
 
-#: No grading run may take longer than this, whatever the learner's code does
-#: (the grader's own tests shorten it with KATA_HARD_LIMIT).
-HARD_LIMIT_SECONDS = 60.0
+def notes_of(run: Run) -> list[str]:
+    notes = []
+    if run.threads_left:
+        notes.append(f"Note: your code left {len(run.threads_left)} thread(s) running after "
+                     f"the checks ({', '.join(run.threads_left[:3])}); the grader stopped them. "
+                     f"Make helper threads daemons, or join them.")
+    if run.raw_bytes and not run.stopped:
+        notes.append(f"Note: your code wrote {run.raw_bytes:,} bytes straight to the "
+                     f"terminal's file descriptors, past print(); the grader does not show "
+                     f"them. Use print() to see output under the check that printed it.")
+    return notes
 
 
-def _start_watchdog(lesson: Lesson) -> threading.Timer:
-    """Stop the whole run if it outlives every per-check limit.
-
-    Each check has its own time limit, enforced by raising an exception inside the running
-    code; code that catches *every* exception (a bare ``except:``) and loops can swallow it.
-    """
-    limit = float(os.environ.get("KATA_HARD_LIMIT", HARD_LIMIT_SECONDS))
-    terminal = os.dup(1)  # pytest captures file descriptor 1 while a check runs
-
-    def stop() -> None:
-        message = (f"\nLesson {lesson.number}: grading stopped after {limit:g} s. A check kept "
-                   f"running past its time limit: does your code catch every exception (a bare "
-                   f"`except:` or `except BaseException`) inside a loop? Catch `Exception` "
-                   f"instead.\n")
-        os.write(terminal, message.encode())
-        os._exit(1)
-
-    timer = threading.Timer(limit, stop)
-    timer.daemon = True
-    timer.start()
-    return timer
-
-
-def leftover_threads() -> list[threading.Thread]:
-    """Threads the graded code started and left running (they would keep the process alive)."""
-    return [thread for thread in threading.enumerate()
-            if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()]
+def _remember(lesson: Lesson, impl_dir: Path, learner_file: Path, passed: int,
+              total: int) -> None:
+    if impl_dir.resolve() == manifest.LESSONS_DIR.resolve() and learner_file.is_file():
+        state.update("results", lesson.slug, {"sha1": file_digest(learner_file),
+                                              "passed": passed, "total": total})
 
 
 def file_digest(path: Path) -> str:

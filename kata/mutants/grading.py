@@ -126,7 +126,7 @@ def _start(lesson: Lesson, folder: Path, key: int, build: Callable[[], str]) -> 
 
 def _grade_here(lesson: Lesson, folder: Path, source: str) -> tuple[str, str]:
     """What ``make check`` does (kata.check.grade), stopping at the first failing check."""
-    from ..check import import_problem, run_checks
+    from ..child import checks_here as run_checks, import_problem
     from . import timeouts
 
     extra = f"-x -p {timeouts.__name__}"  # stop at the first failure; note timeouts
@@ -145,7 +145,7 @@ def _grade_here(lesson: Lesson, folder: Path, source: str) -> tuple[str, str]:
 
 def _warm_up() -> None:
     """Load the grader here once, so that every forked child starts with it loaded."""
-    from .. import check  # noqa: F401  (pytest, and the harness on sys.path)
+    from .. import child  # noqa: F401  (pytest, and the harness on sys.path)
     from _pytest.config import default_plugins, essential_plugins
 
     plugins = [f"_pytest.{name}" for name in (*essential_plugins, *default_plugins)

@@ -18,7 +18,8 @@ def retry(func: Callable[[], T], attempts: int = 3) -> T:
     - The first call that returns ends the retrying: its value is returned as is.
     - A call that raises an ``Exception`` is tried again, up to ``attempts`` calls in all;
       when every call failed, the exception of the *last* call is raised, unchanged.
-    - ``KeyboardInterrupt`` and ``SystemExit`` are not failures to retry: they propagate at once.
+    - ``KeyboardInterrupt``, ``SystemExit`` and anything else that is not an ``Exception`` are not
+      failures to retry: they propagate at once.
     """
     # TODO: replace this line with your loop.
     raise NotImplementedError("retry")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Callable
 
 import requests
@@ -14,6 +15,10 @@ USER = "/users/42"
 
 class TooManyCalls(BaseException):
     """Stops an implementation that would call the service forever."""
+
+
+class ServiceHiccup(Exception):
+    """An error type the implementation cannot know about: any Exception is retried."""
 
 
 def fetcher(network: FakeNetwork, service: FakeService, limit: int = 50) -> Callable[[], Any]:
@@ -91,8 +96,10 @@ def test_reraises_the_last_error_unchanged(impl, network):
             return fetch()
         except Exception as error:
             errors.append(error)
+            raised_args.append(error.args)
             raise
 
+    raised_args: list[tuple[Any, ...]] = []
     scenario = Scenario("the users service refuses the connection, then times out, then "
                         "answers 503; retry(fetch_user, attempts=3)")
     outcome = scenario.run(lambda: impl.retry(fetch_and_remember, attempts=3))
@@ -101,6 +108,9 @@ def test_reraises_the_last_error_unchanged(impl, network):
                     expected=f"the third call's own error raised: {type(last).__name__}"
                              if last else "three failed calls, then the last error raised",
                     observed=str(outcome), timeline=users.timeline())
+    scenario.expect(outcome.error.args == raised_args[-1],
+                    expected=f"that error unchanged: its args still {raised_args[-1]!r}",
+                    observed=f"its args became {outcome.error.args!r}")
 
 
 def test_rejects_fewer_than_one_attempt(impl, network):
@@ -124,7 +134,9 @@ def test_rejects_fewer_than_one_attempt(impl, network):
 def test_keyboard_interrupt_is_not_retried(impl):
     """Lets KeyboardInterrupt and SystemExit through at once: they are not failures to retry"""
     for kind, why in ((KeyboardInterrupt, "the user pressed Ctrl-C"),
-                      (SystemExit, "the program is asked to exit")):
+                      (SystemExit, "the program is asked to exit"),
+                      (asyncio.CancelledError, "the task running it was cancelled; like "
+                                               "Ctrl-C, not an Exception")):
         for failures_first in (0, 1):
             calls: list[int] = []
 
@@ -159,7 +171,8 @@ def test_keyboard_interrupt_is_not_retried(impl):
 def test_any_exception_is_a_failure_to_retry(impl):
     """Retries any Exception, not only network errors: this lesson does not judge errors yet"""
     for error in (ValueError("bad JSON"), KeyError("id"), RuntimeError("flaky"),
-                  OSError("disk busy")):
+                  OSError("disk busy"), StopIteration("no more pages"),
+                  ServiceHiccup("a custom Exception subclass")):
         calls: list[int] = []
 
         def flaky(error: Exception = error, calls: list[int] = calls) -> str:
@@ -182,7 +195,8 @@ def test_returns_any_value_as_is(impl):
     """Returns what the first successful call returned, as is: None, 0 and [] are answers too"""
     empty: list[Any] = []
     for value, shown in ((None, "None"), (0, "0"), (False, "False"), ("", "''"),
-                         (empty, "an empty list")):
+                         (empty, "an empty list"),
+                         (ValueError("a value"), "an exception object (returned, not raised)")):
         calls: list[int] = []
 
         def answer(value: Any = value, calls: list[int] = calls) -> Any:

@@ -7,18 +7,20 @@ an injected ``wall_clock`` (the fake clock's wall time), so every expected wait 
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import os
 import random
 import time
 from contextlib import contextmanager
+from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Iterable, Iterator
 
 import requests
 
 from fake_services import (FakeClock, FakeNetwork, FakeService, connect_timeout, error,
                            malformed_json, read_timeout, refused, reset)
-from fake_services.replies import as_reply
+from fake_services.replies import Reply, as_reply
 from harness import Outcome, Scenario
 from harness.guards import RealSleepError
 
@@ -77,6 +79,18 @@ def sequence(*values: float) -> Callable[[], float]:
     return next_value
 
 
+class CountedDraws:
+    """A random source that says ``value`` every time and counts how often it was asked."""
+
+    def __init__(self, value: float = 0.5) -> None:
+        self.value = value
+        self.draws = 0
+
+    def __call__(self) -> float:
+        self.draws += 1
+        return self.value
+
+
 def run_retry(impl: Any, scenario: Scenario, clock: FakeClock, func: Callable[[], Any],
               **settings: Any) -> Outcome:
     """``impl.retry(func, ...)`` with the fake clock's sleep and wall time unless overridden."""
@@ -92,6 +106,15 @@ def shown(waits: Iterable[float]) -> str:
 def same_waits(observed: list[float], expected: list[float]) -> bool:
     return len(observed) == len(expected) and all(
         abs(o - e) <= TOLERANCE for o, e in zip(observed, expected))
+
+
+def distinct(objects: list[object]) -> list[object]:
+    """``objects`` without repeats (by identity), in the order they first appear."""
+    seen: list[object] = []
+    for item in objects:
+        if not any(item is other for other in seen):
+            seen.append(item)
+    return seen
 
 
 def judge(impl: Any, outcome: object) -> str:
@@ -134,6 +157,8 @@ def test_classifies_transient_failures(impl, clock):
                          ("connect timeout", connect_timeout())]:
         exc = raised_by(users, reply)
         cases.append((f"{label} ({type(exc).__name__})", exc))
+    cases.append(("requests.Timeout('timed out') itself (the base class of ReadTimeout and "
+                  "ConnectTimeout)", requests.Timeout("timed out")))
     for status in (500, 501, 502, 503, 504, 505, 507, 511, 599, 429):
         response = users.script(status).get(USER, timeout=2)
         cases.append((f"a returned {status} Response", response))
@@ -167,6 +192,20 @@ def test_classifies_permanent_failures(impl, clock):
               ("KeyError('name')", KeyError("name")),
               ("RuntimeError('bug')", RuntimeError("bug")),
               ("the value {'id': 42}", {"id": 42})]
+    # Other errors of requests: a request that is wrong, not a service that is down.
+    cases += [(f"requests.{type(exc).__name__} (a RequestException, but neither a "
+               f"ConnectionError nor a Timeout)", exc)
+              for exc in (requests.TooManyRedirects("Exceeded 30 redirects."),
+                          requests.exceptions.MissingSchema("No scheme supplied"),
+                          requests.exceptions.InvalidURL("Invalid URL"),
+                          requests.exceptions.InvalidHeader("Invalid header value"))]
+    # Python's own socket errors are not requests' (requests wraps what it meets).
+    cases += [(f"Python's built-in {type(exc).__name__} (not requests.{name})", exc)
+              for exc, name in ((ConnectionRefusedError(111, "Connection refused"),
+                                 "ConnectionError"),
+                                (ConnectionResetError(104, "Connection reset by peer"),
+                                 "ConnectionError"),
+                                (TimeoutError("timed out"), "Timeout"))]
     scenario = Scenario("is_transient(outcome) for outcomes that trying again cannot fix")
     wrong = [f"{label}: {verdict}" for label, outcome in cases
              if (verdict := judge(impl, outcome)) != "not transient"]
@@ -262,6 +301,18 @@ def test_waits_follow_full_jitter(impl, clock):
                     observed=f"waits {shown(clock.sleeps)}; {outcome}",
                     timeline=users.timeline())
 
+    clock = FakeClock()
+    users = FakeService("users", clock).down(503)
+    scenario = Scenario("the users service answers 503 to everything; random() says 0.0, then "
+                        "0.5; retry(fetch_user, attempts=3, base_delay=1, max_delay=100)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, base_delay=1.0,
+                        max_delay=100.0, random=sequence(0.0, 0.5))
+    scenario.expect(same_waits(clock.sleeps, [0.0, 1.0]) or same_waits(clock.sleeps, [1.0]),
+                    expected="waits [0, 1] (a draw of 0 is a wait of 0, or none; then 0.5 × "
+                             "1 × 2**1)",
+                    observed=f"waits {shown(clock.sleeps)}; {outcome}",
+                    timeline=users.timeline())
+
 
 def test_waits_are_capped_by_max_delay(impl, clock):
     """Never waits longer than max_delay, jitter included"""
@@ -347,14 +398,40 @@ def test_honours_retry_after_in_seconds(impl, clock, network):
     scenario = Scenario("the users service answers 429 with Retry-After: 3, then 503 with "
                         "Retry-After: 7, then 200; retry(fetch_user, attempts=3, "
                         "base_delay=0.1, max_delay=10)")
+    draws = CountedDraws()
     outcome = run_retry(impl, scenario, clock, fetcher(users, network=network), attempts=3,
-                        base_delay=0.1, max_delay=10.0)
+                        base_delay=0.1, max_delay=10.0, random=draws)
     scenario.expect(same_waits(clock.sleeps, [3.0, 7.0]),
                     expected="waits [3, 7]: what the server asked for",
                     observed=f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+    scenario.expect(draws.draws == 0,
+                    expected="random() never called: it is drawn once per full-jitter wait, and "
+                             "there was none",
+                    observed=f"random() called {draws.draws} times")
     scenario.expect(outcome.returned and users.call_count == 3,
                     expected="the user returned after 3 calls",
                     observed=f"{outcome}; {users.call_count} calls", timeline=users.timeline())
+
+
+def test_retry_after_header_name_is_case_insensitive(impl):
+    """Finds Retry-After whatever the case of its name: `retry-after: 3` is the same header"""
+    for name in ("retry-after", "RETRY-AFTER"):
+        for returned_as_is in (False, True):
+            clock = FakeClock()
+            users = FakeService("users", clock).script(
+                Reply(429, json={"error": 429}, headers={name: "3"}), 200)
+            returned: list[requests.Response] = []
+            func = response_getter(users, returned) if returned_as_is else fetcher(users)
+            how = "get_user returns the Response" if returned_as_is else "fetch_user raises"
+            scenario = Scenario(f"{how}; the users service answers 429 with the header "
+                                f"'{name}: 3' (HTTP field names are case-insensitive), then "
+                                f"200; retry(..., attempts=3, base_delay=1, max_delay=10)")
+            outcome = run_retry(impl, scenario, clock, func, attempts=3, base_delay=1.0,
+                                max_delay=10.0)
+            scenario.expect(outcome.returned and same_waits(clock.sleeps, [3.0]),
+                            expected="one wait of 3 s, as the server asked, then the 200",
+                            observed=f"{outcome}; waits {shown(clock.sleeps)}",
+                            timeline=users.timeline())
 
 
 def test_honours_retry_after_as_an_http_date(impl):
@@ -373,6 +450,21 @@ def test_honours_retry_after_as_an_http_date(impl):
                         expected=f"one wait of {ahead} s, until that date",
                         observed=f"waits {shown(clock.sleeps)}", timeline=users.timeline())
         scenario.expect(outcome.returned, expected="the user returned", observed=str(outcome))
+
+    clock = FakeClock()
+    clock.advance(0.25)  # the wall clock is a quarter of a second past a whole second
+    date = clock.http_date(4)  # an HTTP-date has whole seconds: 3.75 s from now
+    ahead = parsedate_to_datetime(date).timestamp() - clock.wall()
+    users = FakeService("users", clock).script(error(503, retry_after=date), 200)
+    scenario = Scenario(f"the users service answers 503 with Retry-After: {date}, and the wall "
+                        f"clock says {ahead:g} s before that date (it is a quarter of a second "
+                        f"past a whole second), then 200; retry(fetch_user, attempts=3)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3)
+    scenario.expect(outcome.returned and same_waits(clock.sleeps, [ahead]),
+                    expected=f"one wait of {ahead:g} s: from the wall clock to that date, "
+                             f"exactly (not rounded to whole seconds)",
+                    observed=f"{outcome}; waits {shown(clock.sleeps)}",
+                    timeline=users.timeline())
 
     clock = FakeClock()
     users = FakeService("users", clock).script(error(503, retry_after=clock.http_date(-30)), 200)
@@ -398,12 +490,14 @@ def test_stops_when_retry_after_exceeds_max_delay(impl):
         scenario = Scenario(f"the users service answers {status} with Retry-After: {label}, "
                             f"then would answer 200; retry(fetch_user, attempts=3, "
                             f"max_delay=10)")
-        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, max_delay=10.0)
-        scenario.expect(users.call_count == 1 and not clock.sleeps,
-                        expected="1 call and no wait: the server asks for more than we may "
-                                 "wait, so give up now",
-                        observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}",
-                        timeline=users.timeline())
+        draws = CountedDraws()
+        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, max_delay=10.0,
+                            random=draws)
+        scenario.expect(users.call_count == 1 and not clock.sleeps and draws.draws == 0,
+                        expected="1 call, no wait and no random() draw: the server asks for "
+                                 "more than we may wait, so give up now",
+                        observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}, "
+                                 f"{draws.draws} draws", timeline=users.timeline())
         scenario.expect(outcome.raised(requests.HTTPError),
                         expected=f"the {status} raised to the caller", observed=str(outcome))
 
@@ -473,22 +567,50 @@ def test_retry_after_counts_only_on_429_and_503(impl):
                                      f"on a {status}",
                             observed=f"{outcome}; {users.call_count} calls, "
                                      f"waits {shown(clock.sleeps)}", timeline=users.timeline())
+    for status in (413, 400, 301):
+        clock = FakeClock()
+        users = FakeService("users", clock).script(error(status, retry_after=5), 200)
+        returned = []
+        scenario = Scenario(f"should_retry says yes to every answer but a 200; get_user "
+                            f"returns the Response; the users service answers {status} with "
+                            f"Retry-After: 5, then 200; random() says 0.5; retry(get_user, "
+                            f"attempts=3, base_delay=1, max_delay=10, should_retry=...)")
+        outcome = run_retry(impl, scenario, clock, response_getter(users, returned),
+                            attempts=3, base_delay=1.0, max_delay=10.0,
+                            should_retry=lambda outcome: outcome.status_code != 200)
+        scenario.expect(outcome.returned and users.call_count == 2
+                        and same_waits(clock.sleeps, [0.5]),
+                        expected=f"one full-jitter wait of 0.5, then the 200: this retry reads "
+                                 f"Retry-After on 429 and 503 only (urllib3 reads it on 413 "
+                                 f"too), so a {status}'s is not read",
+                        observed=f"{outcome}; {users.call_count} calls, "
+                                 f"waits {shown(clock.sleeps)}", timeline=users.timeline())
 
 
 def test_backoff_counts_every_retry(impl, clock):
     """Counts k over every retry: a wait taken from Retry-After still moves the backoff on"""
     users = FakeService("users", clock).script(error(503, retry_after=3), 503, 503, 200)
     scenario = Scenario("the users service answers 503 with Retry-After: 3, then 503 twice "
-                        "without it, then 200; random() says 0.5; retry(fetch_user, "
-                        "attempts=4, base_delay=1, max_delay=100)")
+                        "without it, then 200; random() says 0.5, then 0.25, then 0.75; "
+                        "retry(fetch_user, attempts=4, base_delay=1, max_delay=100)")
     outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=4, base_delay=1.0,
-                        max_delay=100.0)
-    expected = [3.0, 1.0, 2.0]
+                        max_delay=100.0, random=sequence(0.5, 0.25, 0.75))
+    expected = [3.0, 1.0, 1.0]
     scenario.expect(outcome.returned and same_waits(clock.sleeps, expected),
-                    expected=f"waits {shown(expected)}: 3 s as asked before retry 1, then "
-                             f"0.5 × 1 × 2**1 and 0.5 × 1 × 2**2 before retries 2 and 3",
+                    expected=f"waits {shown(expected)}: 3 s as asked before retry 1 (no draw), "
+                             f"then 0.5 × 1 × 2**1 and 0.25 × 1 × 2**2 before retries 2 and 3",
                     observed=f"waits {shown(clock.sleeps)}; {outcome}",
                     timeline=users.timeline())
+
+
+def rfc850_date(epoch: float) -> str:
+    """The obsolete RFC 850 form of an HTTP-date: ``Tuesday, 14-Nov-23 22:13:24 GMT``."""
+    t = time.gmtime(epoch)
+    day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[t.tm_wday]
+    month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+             "Dec")[t.tm_mon - 1]
+    return (f"{day}, {t.tm_mday:02d}-{month}-{t.tm_year % 100:02d} "
+            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT")
 
 
 @contextmanager
@@ -519,8 +641,10 @@ def test_unreadable_retry_after_falls_back_to_backoff(impl):
                  "an HTTP-date is GMT, zone or not"),
                 ("an asctime date (no zone), 6 s ahead",
                  lambda clock: time.asctime(time.gmtime(clock.wall() + 6)), 6.0,
-                 "the asctime form of an HTTP-date is GMT too")]
-    unreadable = ["soon", "1.5", "-3", "7s", ""]
+                 "the asctime form of an HTTP-date is GMT too"),
+                ("an RFC 850 date, 5 s ahead", lambda clock: rfc850_date(clock.wall() + 5), 5.0,
+                 "RFC 9110 asks a recipient to accept all three forms of HTTP-date")]
+    unreadable = ["soon", "1.5", "-3", "+7", "7s", "\u00b2", ""]
     cases = [(label, value, [wait], f"one wait of {wait:g} s ({why})")
              for label, value, wait, why in readable]
     cases += [(f"Retry-After: {text!r}", lambda clock, text=text: text, [0.5],
@@ -569,6 +693,22 @@ def test_returned_responses_are_judged_too(impl, clock):
                     and outcome.value is returned[0],
                     expected="1 call, and the 404 Response returned as is",
                     observed=f"{users.call_count} calls; {outcome}", timeline=users.timeline())
+
+    clock = FakeClock()
+    calls: list[int] = []
+
+    def report() -> ValueError:
+        calls.append(1)
+        return made  # returned, not raised: a value like any other
+
+    made = ValueError("a parse report, returned as a value")
+    scenario = Scenario("the function returns (does not raise) a ValueError object; "
+                        "retry(func, attempts=3)")
+    outcome = run_retry(impl, scenario, clock, report, attempts=3)
+    scenario.expect(outcome.returned and outcome.value is made and len(calls) == 1,
+                    expected="that ValueError object returned as is after 1 call: an outcome "
+                             "that was returned is returned, never raised",
+                    observed=f"{outcome} after {len(calls)} calls")
 
     clock = FakeClock()
     users = FakeService("users", clock).script(error(429, retry_after=2), 200)
@@ -684,7 +824,9 @@ def test_should_retry_decides_what_is_retried(impl):
                              "so), then the user",
                     observed=f"{outcome}; {users.call_count} calls, waits "
                              f"{shown(clock.sleeps)}", timeline=users.timeline())
-    scenario.expect(len(judged) >= 2 and judged[0] is errors[0] and judged[1] is errors[1],
+    asked = distinct(judged)  # asking twice about one outcome is fine: it is a predicate
+    scenario.expect(len(asked) >= 2 and len(errors) >= 2 and asked[0] is errors[0]
+                    and asked[1] is errors[1],
                     expected="should_retry given each raised HTTPError itself",
                     observed=f"it was given {', '.join(type(o).__name__ for o in judged)}")
 
@@ -736,7 +878,7 @@ def test_should_retry_decides_what_is_retried(impl):
 
 def test_ctrl_c_is_never_retried(impl):
     """Lets KeyboardInterrupt and SystemExit through at once: no retry, no wait"""
-    for kind in (KeyboardInterrupt, SystemExit):
+    for kind in (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
         clock = FakeClock()
         users = FakeService("users", clock).script(503)
         fetch = fetcher(users)

@@ -14,8 +14,16 @@ the turn to the other thread: the threads take turns, one step each.
 A correct budget holds a lock around each update. When one thread holds it, the other blocks
 inside the call that acquires it and cannot take its turn; the holder notices that the other
 thread has not come back from a call within ``stall_timeout`` and runs on alone until the
-other thread moves again. That costs one short wait per contended update, and only for code
-that locks.
+other thread moves again. After each call it makes meanwhile (one of them releases the lock)
+it gives the other the time to come back; the one that was blocked then runs alone until it
+has taken as many steps as the holder, and the turns resume. So a lock taken and released
+*before* an unlocked update (a counter kept under the lock, the tokens updated after it) does
+not put the threads out of step: they still reach that update side by side.
+
+A thread that does not come back in time is taken to be blocked only if the OS says it sleeps
+(Linux ``/proc``); one that is merely waiting for a CPU on a busy machine is waited for, so
+the turns hold under load. That costs a few milliseconds per contended update, and only for
+code that locks.
 """
 
 from __future__ import annotations
@@ -27,9 +35,14 @@ from types import FrameType
 from typing import Any, Callable, Collection
 
 #: Instructions during which a thread may block (acquiring a lock is a call or a `with`).
-_MAY_BLOCK = frozenset(name for name in dis.opmap if "CALL" in name or "WITH" in name)
+#: PRECALL (Python 3.11) only gets a call ready: it never runs one.
+_MAY_BLOCK = frozenset(name for name in dis.opmap
+                       if ("CALL" in name or "WITH" in name) and name != "PRECALL")
 #: How long to wait for a thread that has not come back from an instruction that cannot block.
 _PATIENCE = 1.0
+#: Where the OS cannot say whether a thread sleeps (no /proc): how long before taking a thread
+#: that has not come back from a call to be blocked.
+_UNSURE = 0.03
 
 
 class Lockstep:
@@ -46,6 +59,8 @@ class Lockstep:
         self._stalled: set[int] = set()
         self._started: set[int] = set()
         self._may_block: dict[int, bool] = {}
+        self._steps = [0, 0]  # the instructions (or lines) each thread has run
+        self._natives: dict[int, int] = {}
         self.stalls = 0
 
     def run(self, first: Callable[[], Any], second: Callable[[], Any],
@@ -68,6 +83,7 @@ class Lockstep:
 
     def _body(self, me: int, action: Callable[[], Any],
               errors: list[BaseException | None]) -> None:
+        self._natives[me] = threading.get_native_id()
         sys.settrace(self._tracer(me))
         try:
             action()
@@ -101,24 +117,69 @@ class Lockstep:
         """Before each instruction (or line): pass the turn to the other thread, wait for it."""
         other = 1 - me
         with self._cond:
+            if other in self._stalled and self._may_block.get(me):
+                # What this thread just ran may have released the lock the other one waits
+                # for: let the other come back first, so the two resume in step right after
+                # the release (instead of this thread running on alone, GIL in hand, through
+                # whatever it does next outside the lock).
+                self._wait_for_release(other)
             self._stalled.discard(me)
             # What this thread runs once it has the turn: may it block (on a lock)? A line
             # may hold any call, so in line steps the answer is always yes.
             self._may_block[me] = self._by_line or _opname(frame) in _MAY_BLOCK
             self._cond.notify_all()  # a waiting thread re-reads how patient to be
-            if me in self._started and self._active(other):
+            # Hand the turn over, unless this thread is behind: after the other one ran alone
+            # (while this one was blocked on a lock), this one first catches up, step for
+            # step, so that the two run the code that follows the lock side by side.
+            if (me in self._started and self._active(other)
+                    and self._steps[other] <= self._steps[me]):
                 self._turn = other
                 self._cond.notify_all()
             self._started.add(me)
+            waited = 0.0
             while self._turn != me and self._active(other):
                 patience = self._stall_timeout if self._may_block.get(other) else _PATIENCE
                 if not self._cond.wait(patience) and self._turn != me:
+                    waited += patience
+                    asleep = self._asleep(other)
+                    if waited < _PATIENCE and (asleep is False
+                                               or (asleep is None and waited < _UNSURE)):
+                        continue  # running, or waiting for a CPU on a busy machine: not blocked
                     self._stalled.add(other)  # blocked (on a lock we cannot see): run alone
                     self.stalls += 1
             self._turn = me
+            self._steps[me] += 1
 
     def _active(self, thread: int) -> bool:
         return thread in self._running and thread not in self._stalled
+
+    def _still_stalled(self, thread: int) -> bool:
+        """Whether ``thread`` is still running and not back from the call it blocked in."""
+        return thread in self._running and thread in self._stalled
+
+    def _wait_for_release(self, other: int) -> None:
+        """Give ``other`` (blocked on a lock) the time to come back, in case it was just freed.
+
+        It comes back at once if it was; if the OS still has it asleep after a short wait (the
+        GIL is free meanwhile), it is still blocked: go on without it."""
+        waited = 0.0
+        while self._still_stalled(other) and waited < _PATIENCE:
+            self._cond.wait(self._stall_timeout)
+            waited += self._stall_timeout
+            asleep = self._asleep(other)
+            if self._still_stalled(other) and (asleep is True
+                                               or (asleep is None and waited >= _UNSURE)):
+                return
+
+    def _asleep(self, thread: int) -> bool | None:
+        """Whether the OS has ``thread`` asleep (blocked on a lock, a condition...) rather than
+        running or waiting for a CPU; ``None`` where it cannot tell (no Linux ``/proc``)."""
+        try:
+            with open(f"/proc/self/task/{self._natives[thread]}/stat", "rb") as stat:
+                state = stat.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError, KeyError):
+            return None
+        return state in (b"S", b"D")
 
 
 def _opname(frame: FrameType) -> str:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import requests
 
-from fake_services import FakeClock, FakeService, error
+from fake_services import FakeClock, FakeService, error, read_timeout, refused
 from harness import Outcome, Scenario, loader
 
 USER = "/users/42"
@@ -112,7 +112,8 @@ def test_budget_starts_full(impl):
     """A new budget holds max_tokens tokens, allows retries and shows its settings"""
     for settings, full, ratio in (({}, 10.0, 0.1),
                                   ({"max_tokens": 4, "token_ratio": 0.5}, 4.0, 0.5),
-                                  ({"max_tokens": 0.5, "token_ratio": 0.25}, 0.5, 0.25)):
+                                  ({"max_tokens": 0.5, "token_ratio": 0.25}, 0.5, 0.25),
+                                  ({"max_tokens": 2, "token_ratio": 3}, 2.0, 3.0)):
         described = ", ".join(f"{k}={v}" for k, v in settings.items())
         scenario = Scenario(f"a new RetryBudget({described})")
         built = scenario.run(lambda: impl.RetryBudget(**settings))
@@ -220,6 +221,23 @@ def test_successes_refill_up_to_max(impl):
     scenario.expect(close(tokens_of(budget), 10.0),
                     expected="tokens == 10: a full bucket stays at max_tokens",
                     observed=f"tokens == {tokens_of(budget):g}")
+    for ratio, successes in ((0.125, 3), (0.001, 7)):
+        budget = drained(impl, 1, max_tokens=10, token_ratio=ratio)
+        for _ in range(successes):
+            budget.record_success()
+        tokens = 9 + successes * ratio
+        scenario = Scenario(f"RetryBudget(max_tokens=10, token_ratio={ratio:g}); 1 failure, "
+                            f"then {successes} successes")
+        scenario.expect(abs(tokens_of(budget) - tokens) <= 1e-6,
+                        expected=f"tokens == {tokens:g}: tokens are kept exactly, never "
+                                 f"rounded", observed=f"tokens == {tokens_of(budget)!r}")
+    budget = drained(impl, 2, max_tokens=2, token_ratio=3)
+    budget.record_success()
+    scenario = Scenario("RetryBudget(max_tokens=2, token_ratio=3); 2 failures (0 tokens), then "
+                        "1 success")
+    scenario.expect(close(tokens_of(budget), 2.0),
+                    expected="tokens == 2: a refund above max_tokens stops at max_tokens",
+                    observed=f"tokens == {tokens_of(budget):g}")
 
 
 def test_budget_uses_its_own_settings(impl):
@@ -241,6 +259,26 @@ def test_budget_uses_its_own_settings(impl):
                                  f"({'above' if allowed else 'not above'} 4 / 2 = 2)",
                         observed=f"tokens == {tokens_of(budget):g}, "
                                  f"can_retry() is {budget.can_retry()!r}")
+
+
+def test_half_of_any_max_tokens_is_exact(impl):
+    """Compares with exactly max_tokens / 2, for odd and fractional max_tokens too"""
+    for max_tokens, ratio, failures in ((5, 0.5, 3), (3, 0.5, 2), (0.5, 0.25, 1)):
+        half = max_tokens / 2
+        budget = drained(impl, failures, max_tokens=max_tokens, token_ratio=ratio)
+        history = f"{failures} failure{'s' if failures > 1 else ''}"
+        for successes, allowed in ((1, False), (2, True)):
+            budget.record_success()
+            tokens = max_tokens - failures + successes * ratio
+            scenario = Scenario(f"RetryBudget(max_tokens={max_tokens:g}, "
+                                f"token_ratio={ratio:g}); {history}, then {successes} "
+                                f"success{'es' if successes > 1 else ''} ({tokens:g} tokens)")
+            scenario.expect(budget.can_retry() is allowed,
+                            expected=f"can_retry() is {allowed}: {tokens:g} is "
+                                     f"{'above' if allowed else 'not above'} {max_tokens:g} / 2 "
+                                     f"= {half:g} (half, not rounded to a whole number)",
+                            observed=f"can_retry() is {budget.can_retry()!r} (tokens == "
+                                     f"{tokens_of(budget):g})")
 
 
 # -- the budget inside retry -------------------------------------------------------------------
@@ -265,6 +303,17 @@ def test_retry_reports_every_attempt_to_the_budget(impl, clock):
                         expected=f"{calls} calls, then tokens == {tokens:g}",
                         observed=f"{made} calls, tokens == {tokens_of(budget):g}; {outcome}",
                         timeline=users.timeline())
+    budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
+    users = FakeService("orders", clock).script(refused(), read_timeout(), 200)
+    scenario = Scenario("a new RetryBudget(max_tokens=10, token_ratio=0.1); the orders service "
+                        "refuses the connection, then times out, then answers 200; "
+                        "retry(fetch_order, attempts=3, budget=budget)")
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget)
+    scenario.expect(users.call_count == 3 and close(tokens_of(budget), 8.1),
+                    expected="3 calls, then tokens == 8.1: a refused connection and a timeout "
+                             "are transient failures too, 1 token each",
+                    observed=f"{users.call_count} calls, tokens == {tokens_of(budget):g}; "
+                             f"{outcome}", timeline=users.timeline())
 
 
 def test_retry_stops_when_the_budget_says_no(impl, clock):
@@ -274,14 +323,57 @@ def test_retry_stops_when_the_budget_says_no(impl, clock):
     scenario = Scenario("a shared RetryBudget(max_tokens=10) that has seen 4 failures (6 "
                         "tokens); the users service answers 503 to everything; "
                         "retry(fetch_user, attempts=3, budget=budget)")
-    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget)
-    scenario.expect(users.call_count == 1 and not clock.sleeps,
-                    expected="1 call and no wait: that failure leaves 5 tokens, not above 5, "
-                             "so no retry",
+    draws: list[float] = []
+
+    def counted_random() -> float:
+        draws.append(0.5)
+        return 0.5
+
+    outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget,
+                        random=counted_random)
+    scenario.expect(users.call_count == 1 and not clock.sleeps and not draws,
+                    expected="1 call, no wait and no random() draw (there is no full-jitter "
+                             "wait to draw for): that failure leaves 5 tokens, not above 5, so "
+                             "no retry",
                     observed=f"{users.call_count} calls, {len(clock.sleeps)} waits, "
-                             f"tokens == {tokens_of(budget):g}", timeline=users.timeline())
+                             f"{len(draws)} draws, tokens == {tokens_of(budget):g}",
+                    timeline=users.timeline())
     scenario.expect(outcome.raised(requests.HTTPError),
                     expected="the 503 raised to the caller", observed=str(outcome))
+    for status in (503, 429):
+        clock = FakeClock()
+        budget = drained(impl, 4, max_tokens=10, token_ratio=0.1)
+        users = FakeService("users", clock).script(error(status, retry_after=1), 200)
+        scenario = Scenario(f"a shared RetryBudget(max_tokens=10) with 6 tokens; the users "
+                            f"service answers {status} with Retry-After: 1, then would answer "
+                            f"200; retry(fetch_user, attempts=3, budget=budget)")
+        outcome = run_retry(impl, scenario, clock, fetcher(users), attempts=3, budget=budget)
+        scenario.expect(users.call_count == 1 and not clock.sleeps
+                        and outcome.raised(requests.HTTPError),
+                        expected=f"1 call, no wait, the {status} raised: the budget says no "
+                                 f"(5 tokens), whatever the server asks for",
+                        observed=f"{users.call_count} calls, waits {clock.sleeps}; {outcome}",
+                        timeline=users.timeline())
+
+
+def test_every_attempt_is_reported_even_when_retry_after_stops(impl, clock):
+    """Charges the failure that stops on a Retry-After longer than max_delay, raised or returned"""
+    for returned_as_is in (False, True):
+        budget = impl.RetryBudget(max_tokens=10, token_ratio=0.1)
+        users = FakeService("users", clock).script(error(503, retry_after=30), 200)
+        returned: list[requests.Response] = []
+        func = response_getter(users, returned) if returned_as_is else fetcher(users)
+        how = "get_user returns the Response" if returned_as_is else "fetch_user raises"
+        scenario = Scenario(f"a new RetryBudget(max_tokens=10, token_ratio=0.1); {how}; the "
+                            f"users service answers 503 with Retry-After: 30, then would "
+                            f"answer 200; retry(..., attempts=3, budget=budget, max_delay=10)")
+        outcome = run_retry(impl, scenario, clock, func, attempts=3, budget=budget,
+                            max_delay=10.0)
+        scenario.expect(users.call_count == 1 and close(tokens_of(budget), 9.0),
+                        expected="1 call (30 s is more than max_delay), and tokens == 9: that "
+                                 "failed attempt is charged like any other",
+                        observed=f"{users.call_count} calls, tokens == {tokens_of(budget):g}; "
+                                 f"{outcome}", timeline=users.timeline())
 
 
 def test_retry_refunds_answers_not_worth_retrying(impl, clock):
@@ -475,22 +567,28 @@ def test_budget_is_safe_under_concurrent_callers(impl):
              ("a RetryBudget(max_tokens=10, token_ratio=0.1) with 5 tokens; two threads each "
               "call record_success() at the same time", 5, "record_success", 5.2, False),
              ("a full RetryBudget(max_tokens=10) (10 tokens); two threads each call "
-              "record_failure() at the same time", 0, "record_failure", 8.0, False)]
-    for description, failures, method, expected, by_line in cases:
+              "record_failure() at the same time", 0, ("record_failure", "record_failure"), 8.0,
+              False),
+             ("a RetryBudget(max_tokens=10, token_ratio=0.1) with 5 tokens; one thread calls "
+              "record_failure() while the other calls record_success()", 5,
+              ("record_failure", "record_success"), 4.1, False)]
+    for description, failures, methods, expected, by_line in cases:
+        pair = (methods, methods) if isinstance(methods, str) else methods
         budget = drained(impl, failures, max_tokens=10, token_ratio=0.1)
         step = "line" if by_line else "bytecode instruction"
         scenario = Scenario(f"{description} (the threads are made to take turns, one {step} "
                             f"each, inside your module)")
         run = lockstep.Lockstep(loader.graded_files, by_line=by_line,
-                                stall_timeout=0.03 if by_line else 0.02)
-        errors = run.run(getattr(budget, method), getattr(budget, method))
+                                stall_timeout=0.005)
+        errors = run.run(getattr(budget, pair[0]), getattr(budget, pair[1]))
         for error in errors:
             if isinstance(error, NotImplementedError):
                 raise error
             if error is not None:
-                scenario.fail(expected=f"both calls to {method}() return",
+                scenario.fail(expected=f"both calls ({' and '.join(pair)}) return",
                               observed=f"one raised {type(error).__name__}: {error}")
         scenario.expect(abs(tokens_of(budget) - expected) <= 1e-6,
                         expected=f"tokens == {expected:g}: both updates counted, the floor "
-                                 f"kept (use a lock around each read-and-update)",
+                                 f"kept (one lock around every read-and-update, in every "
+                                 f"method)",
                         observed=f"tokens == {tokens_of(budget):g}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import weakref
 from typing import Any, Callable
 
 import requests
@@ -358,7 +359,10 @@ def test_cache_keys_are_the_call_arguments(impl, clock):
              ("cache(error, user_id=1)", lambda: cache(probe, user_id=1), None,
               "a keyword argument is not the positional one: another key, nothing recorded"),
              ("cache(error, 1, fields='name')", lambda: cache(probe, 1, fields="name"), None,
-              "only some of the recorded keywords: another key, nothing recorded")]
+              "only some of the recorded keywords: another key, nothing recorded"),
+             ("cache(error, 1, fields='email', expand='name')",
+              lambda: cache(probe, 1, fields="email", expand="name"), None,
+              "the same values under other keyword names: another call, nothing recorded")]
     scenario = Scenario("LastGoodCache(max_age=100); cache.record('user 1 (name, email)', 1, "
                         "fields='name', expand='email') and cache.record('user 1', 1)")
     for shown, call, answer, why in cases:
@@ -390,67 +394,132 @@ def test_a_newer_answer_restarts_the_age(impl, clock):
         scenario.expect(ok, expected=f"t={t}: {wanted} ({why})", observed=str(outcome))
 
 
-class PausingClock:
-    """A fake clock that can hold one thread inside its next reading, to force a race."""
+class KeyHold:
+    """Counts, and can hold, one thread's hashing of a cache key: a point where a cache hands
+    control to code it does not own (every dict lookup, insert and delete hashes the key)."""
 
-    def __init__(self, clock: FakeClock) -> None:
-        self.clock = clock
-        self.hold: int | None = None  # the thread whose next reading waits
+    def __init__(self) -> None:
+        self.thread: int | None = None  # the thread whose hashes are counted
+        self.hashes = 0
+        self.hold_at: int | None = None  # hold that thread inside this hash call
         self.held = threading.Event()
         self.release = threading.Event()
+        self.dropped_after: int | None = None
+        self._watched: list[weakref.ref[Any]] = []
 
-    def __call__(self) -> float:
-        if self.hold == threading.get_ident():
-            self.hold = None
+    def watch(self, key: HeldKey) -> None:
+        """Note ``dropped_after`` when ``key`` is freed (the cache no longer holds it)."""
+        self._watched.append(weakref.ref(key, self._dropped))
+
+    def _dropped(self, _: object) -> None:
+        if self.dropped_after is None and threading.get_ident() == self.thread:
+            self.dropped_after = self.hashes
+
+    def hashed(self) -> None:
+        if threading.get_ident() != self.thread:
+            return
+        self.hashes += 1
+        if self.hashes == self.hold_at:
             self.held.set()
             self.release.wait(2.0)
-        return self.clock()
+
+
+class HeldKey:
+    """An argument equal to ``value`` (so ``record(answer, 1)`` finds it), whose hash reports
+    to a :class:`KeyHold`."""
+
+    def __init__(self, value: int, hold: KeyHold) -> None:
+        self.value = value
+        self.hold = hold
+
+    def __hash__(self) -> int:
+        self.hold.hashed()
+        return hash(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return self.value == (other.value if isinstance(other, HeldKey) else other)
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+def stale_cache(impl: Any, clock: FakeClock, hold: KeyHold) -> Any:
+    """A cache holding a stale answer for user 1 (recorded at t=0, max_age=10, now t=20).
+
+    ``hold.dropped_after`` becomes the number of hashes counted when the cache lets go of that
+    answer's key object (it is freed then): where the lookup drops the stale answer."""
+    cache = impl.LastGoodCache(max_age=10, clock=clock)
+    recorded_key = HeldKey(1, hold)
+    hold.watch(recorded_key)
+    cache.record("answer from t=0", recorded_key)
+    del recorded_key
+    at(clock, 20)
+    return cache
 
 
 def test_the_cache_is_safe_to_share_between_threads(impl, clock):
     """A lookup that finds a stale answer never loses a fresh one recorded at that moment"""
-    pausing = PausingClock(clock)
-    cache = impl.LastGoodCache(max_age=10, clock=pausing)
     probe = requests.ConnectionError("users: connection refused")
-    cache.record("answer from t=0", 1)
-    at(clock, 20)
-    looked_up: list[Outcome] = []
-    recorded = threading.Event()
+    # First watch one lookup alone: how often does it hash the key, and after which hash does
+    # the cache drop the stale answer?
+    watch = KeyHold()
+    cache = stale_cache(impl, clock, watch)
+    watch.thread = threading.get_ident()
+    alone = Scenario("").run(lambda: cache(probe, HeldKey(1, watch)))
+    if isinstance(alone.error, NotImplementedError):
+        raise alone.error
+    # Then race: hold the lookup inside that hash (or inside each, if the drop was not seen)
+    # while another thread records a fresh answer for user 1.
+    dropped_after = watch.dropped_after
+    points = [dropped_after] if dropped_after else list(range(1, min(watch.hashes, 4) + 1))
+    for point in points:
+        hold = KeyHold()
+        cache = stale_cache(impl, FakeClock(), hold)
+        looked_up: list[Outcome] = []
+        go, recorded = threading.Event(), threading.Event()
+        key = HeldKey(1, hold)
 
-    def look_up() -> None:
-        pausing.hold = threading.get_ident()
-        looked_up.append(Scenario("").run(lambda: cache(probe, 1)))
+        def look_up() -> None:
+            hold.thread = threading.get_ident()
+            hold.hold_at = point
+            looked_up.append(Scenario("").run(lambda: cache(probe, key)))
+            hold.held.set()  # a lookup that hashed fewer times than before: nothing to hold
 
-    def record() -> None:
-        cache.record("answer from t=20", 1)
-        recorded.set()
+        def record() -> None:
+            if go.wait(2.0):
+                cache.record("answer from t=20", 1)
+                recorded.set()
 
-    reader = threading.Thread(target=look_up, daemon=True)
-    writer = threading.Thread(target=record, daemon=True)
-    reader.start()
-    pausing.held.wait(1.0)  # the lookup has read the clock: it is deciding about t=0's answer
-    writer.start()
-    recorded.wait(0.1)  # a cache that locks keeps the writer out until the lookup is done
-    pausing.release.set()
-    reader.join(2.0)
-    writer.join(2.0)
-    for outcome in looked_up:
-        if isinstance(outcome.error, NotImplementedError):
-            raise outcome.error
-    scenario = Scenario("LastGoodCache(max_age=10); record(answer, 1) at t=0; at t=20 one "
-                        "thread looks up user 1 (stale) while another thread records a fresh "
-                        "answer for user 1 at that very moment; then cache(error, 1)")
-    scenario.expect(bool(looked_up) and (looked_up[0].raised(impl.CacheMiss)
-                                         or looked_up[0].returned
-                                         and looked_up[0].value == "answer from t=20"),
-                    expected="the concurrent lookup raises CacheMiss (or, if the fresh answer "
-                             "came first, returns it)",
-                    observed=str(looked_up[0]) if looked_up else "it never returned")
-    outcome = scenario.run(lambda: cache(probe, 1))
-    scenario.expect(outcome.returned and outcome.value == "answer from t=20",
-                    expected="'answer from t=20': the fresh answer survives (the lookup that "
-                             "dropped the stale one must not drop the fresh one)",
-                    observed=str(outcome))
+        reader = threading.Thread(target=look_up, daemon=True)
+        writer = threading.Thread(target=record, daemon=True)
+        writer.start()
+        reader.start()
+        hold.held.wait(1.0)  # the lookup is inside its hash of the key, deciding about t=0's answer
+        go.set()
+        recorded.wait(0.1)  # a cache that locks keeps the writer out until the lookup is done
+        hold.release.set()
+        reader.join(2.0)
+        writer.join(2.0)
+        for outcome in looked_up:
+            if isinstance(outcome.error, NotImplementedError):
+                raise outcome.error
+        scenario = Scenario(f"LastGoodCache(max_age=10); record(answer, 1) at t=0; at t=20 one "
+                            f"thread looks up user 1 (stale) and is held inside its hash "
+                            f"number {point} of the key (a dict lookup, insert or delete) "
+                            f"while another thread records a fresh answer for user 1; then "
+                            f"cache(error, 1)")
+        scenario.expect(bool(looked_up) and (looked_up[0].raised(impl.CacheMiss)
+                                             or looked_up[0].returned
+                                             and looked_up[0].value == "answer from t=20"),
+                        expected="the concurrent lookup raises CacheMiss (or, if the fresh "
+                                 "answer came first, returns it)",
+                        observed=str(looked_up[0]) if looked_up else "it never returned")
+        outcome = scenario.run(lambda: cache(probe, 1))
+        scenario.expect(outcome.returned and outcome.value == "answer from t=20",
+                        expected="'answer from t=20': the fresh answer survives (the lookup "
+                                 "that dropped the stale one must not drop the fresh one: "
+                                 "look up and drop under the lock that record takes)",
+                        observed=str(outcome))
 
 
 def test_cache_never_serves_an_answer_older_than_max_age(impl, clock, network):
@@ -485,6 +554,22 @@ def test_cache_never_serves_an_answer_older_than_max_age(impl, clock, network):
                     expected="t=30: cache(error, 1) raises CacheMiss (stale entries are never "
                              "served)",
                     observed=str(outcome))
+
+    cache = impl.LastGoodCache(max_age=2.5, clock=clock)
+    at(clock, 40.75)
+    cache.record("answer from t=40.75", 1)
+    scenario = Scenario("LastGoodCache(max_age=2.5); cache.record(answer, 1) at t=40.75; "
+                        "cache(error, 1) at t=43 and at t=43.25 (ages are seconds with "
+                        "fractions, never rounded)")
+    for t, answer, why in ((43.0, "answer from t=40.75", "2.25 s old: fresh"),
+                           (43.25, None, "2.5 s old: stale at max_age=2.5")):
+        at(clock, t)
+        outcome = scenario.run(lambda: cache(probe, 1))
+        if answer is None:
+            ok, wanted = outcome.raised(impl.CacheMiss), "CacheMiss"
+        else:
+            ok, wanted = outcome.returned and outcome.value == answer, repr(answer)
+        scenario.expect(ok, expected=f"t={t:g}: {wanted} ({why})", observed=str(outcome))
 
 
 def test_cache_records_only_successful_answers(impl, clock, network):
@@ -538,6 +623,118 @@ def test_cache_records_only_successful_answers(impl, clock, network):
                     and getattr(outcome.value, "status_code", None) == 200,
                     expected="after the 200: cache(error, 5) returns that 200 Response",
                     observed=str(outcome))
+
+    missing = network.service("accounts").script(404)
+    breaker = impl.CircuitBreaker(failure_threshold=100, recovery_timeout=30, name="accounts",
+                                  clock=clock)
+    cache = impl.LastGoodCache(max_age=100, clock=clock)
+    guarded = impl.with_fallback(breaker, user_fetcher(network, missing), impl.default(GUEST),
+                                 cache=cache)
+    scenario = Scenario("the accounts service answers 404 (raise_for_status raises HTTPError); "
+                        "with_fallback(breaker, get_account, default(GUEST), cache=cache); "
+                        "guarded(9), then cache(error, 9)")
+    outcome = scenario.run(lambda: guarded(9))
+    scenario.expect(outcome.raised(requests.HTTPError),
+                    expected="guarded(9) raises the 404 HTTPError (an answer, no fallback)",
+                    observed=str(outcome), timeline=missing.timeline())
+    outcome = scenario.run(lambda: cache(probe, 9))
+    scenario.expect(outcome.raised(impl.CacheMiss),
+                    expected="cache(error, 9) raises CacheMiss: guarded(9) raised, so it "
+                             "returned no answer to remember",
+                    observed=str(outcome))
+
+
+def test_the_cache_records_what_the_breaker_judges_good(impl, clock, network):
+    """The cache records what the breaker judges good, whatever its is_failure_result says"""
+    probe = requests.ConnectionError("users: connection refused")
+
+    def too_many_or_5xx(result: Any) -> bool:
+        return result.status_code == 429 or result.status_code >= 500
+
+    replies = network.service("profiles").script(429, 500, 502, 504)
+    breaker = impl.CircuitBreaker(failure_threshold=100, recovery_timeout=30, name="profiles",
+                                  clock=clock, is_failure_result=too_many_or_5xx)
+    cache = impl.LastGoodCache(max_age=100, clock=clock)
+
+    def get_profile(user_id: int) -> requests.Response:
+        return replies.get(f"/profiles/{user_id}", timeout=2)  # returned, never raised
+
+    guarded = impl.with_fallback(breaker, get_profile, impl.default(GUEST), cache=cache)
+    scenario = Scenario("the breaker judges a returned 429 or 5xx a failure (is_failure_result="
+                        "lambda r: r.status_code == 429 or r.status_code >= 500); get_profile "
+                        "returns the Response; profiles answers 429, 500, 502, 504 to "
+                        "guarded(1) ... guarded(4); then cache(error, 1) ... cache(error, 4)")
+    for user_id, status in enumerate((429, 500, 502, 504), start=1):
+        outcome = scenario.run(lambda: guarded(user_id))
+        scenario.expect(outcome.returned
+                        and getattr(outcome.value, "status_code", None) == status,
+                        expected=f"guarded({user_id}) returns the {status} Response",
+                        observed=str(outcome), timeline=replies.timeline())
+        outcome = scenario.run(lambda: cache(probe, user_id))
+        scenario.expect(outcome.raised(impl.CacheMiss),
+                        expected=f"cache(error, {user_id}) raises CacheMiss: this breaker "
+                                 f"judges the {status} a failure (ask "
+                                 f"breaker.is_failure_result, do not decide yourself)",
+                        observed=str(outcome))
+
+    replies = network.service("profiles-lenient").script(503)
+    breaker = impl.CircuitBreaker(failure_threshold=100, recovery_timeout=30, name="profiles",
+                                  clock=clock, is_failure_result=lambda result: False)
+    cache = impl.LastGoodCache(max_age=100, clock=clock)
+    guarded = impl.with_fallback(breaker, get_profile, impl.default(GUEST), cache=cache)
+    scenario = Scenario("the breaker judges no returned value a failure (is_failure_result="
+                        "lambda r: False); profiles answers 503 to guarded(5); then "
+                        "cache(error, 5)")
+    outcome = scenario.run(lambda: guarded(5))
+    scenario.expect(outcome.returned and getattr(outcome.value, "status_code", None) == 503,
+                    expected="guarded(5) returns the 503 Response", observed=str(outcome),
+                    timeline=replies.timeline())
+    outcome = scenario.run(lambda: cache(probe, 5))
+    scenario.expect(outcome.returned and getattr(outcome.value, "status_code", None) == 503,
+                    expected="cache(error, 5) returns that 503 Response: this breaker judged "
+                             "it a good answer, so it was recorded",
+                    observed=str(outcome))
+
+
+def test_any_returned_value_is_an_answer(impl, clock):
+    """None, 0 or an empty list is an answer: a chain stops there and the cache serves it"""
+    error = requests.ConnectionError("users: connection refused")
+
+    def unreachable(user_id: int) -> Any:
+        raise requests.ConnectionError(f"users: connection refused for user {user_id}")
+
+    for answer in (None, 0, [], ""):
+        shown = repr(answer)
+        first = RecordingFallback(answer=answer)
+        second = RecordingFallback(answer="from the second")
+        scenario = Scenario(f"fallback = chain(first, second) where first answers {shown}; "
+                            f"fallback(ConnectionError(...), 7)")
+        outcome = scenario.run(lambda: impl.chain(first, second)(error, 7))
+        scenario.expect(outcome.returned and outcome.value is answer and not second.calls,
+                        expected=f"{shown} returned, the first fallback's answer, and the "
+                                 f"second never called (only raising means 'no answer')",
+                        observed=f"{outcome}; {shown_calls(second)}")
+
+        breaker = impl.CircuitBreaker(failure_threshold=100, recovery_timeout=30,
+                                      name="users", clock=clock)
+        guarded = impl.with_fallback(breaker, unreachable, impl.default(answer))
+        scenario = Scenario(f"get_user raises ConnectionError; with_fallback(breaker, get_user, "
+                            f"default({shown})); guarded(7)")
+        outcome = scenario.run(lambda: guarded(7))
+        scenario.expect(outcome.returned and outcome.value is answer,
+                        expected=f"{shown} returned: the fallback's answer", observed=str(outcome))
+
+        cache = impl.LastGoodCache(max_age=100, clock=clock)
+        guarded = impl.with_fallback(breaker, lambda user_id: answer, impl.default(GUEST),
+                                     cache=cache)
+        scenario = Scenario(f"get_user returns {shown}; with_fallback(breaker, get_user, "
+                            f"default(GUEST), cache=cache); guarded(7), then cache(error, 7)")
+        served = scenario.run(lambda: guarded(7))
+        outcome = scenario.run(lambda: cache(error, 7))
+        scenario.expect(served.returned and outcome.returned
+                        and type(outcome.value) is type(answer) and outcome.value == answer,
+                        expected=f"{shown} from the cache: get_user's answer, recorded and "
+                                 f"served like any other", observed=str(outcome))
 
 
 def test_alternate_asks_another_service_with_the_call_arguments(impl, clock, network):

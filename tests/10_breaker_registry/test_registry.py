@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import threading
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable
 
 from fake_services import FakeService, describe_calls
-from harness import Outcome, Scenario, fail
+from harness import Outcome, Scenario, fail, loader
 
 
 def attempt(breaker: Any, service: FakeService, path: str = "/") -> tuple[bool, Outcome]:
@@ -52,7 +56,8 @@ def test_same_service_same_breaker(impl, clock):
     """Returns the same breaker for the same service, and a separate one for each other"""
     registry = impl.BreakerRegistry(defaults={"failure_threshold": 3}, clock=clock)
     scenario = Scenario("registry = BreakerRegistry(defaults={'failure_threshold': 3}); "
-                        "registry.get('users') twice, then registry.get('payments')")
+                        "registry.get('users') twice, then registry.get('payments'), then 300 "
+                        "other services, then 'users' and 'Users'")
     users_breaker = registry.get("users")
     again = registry.get("users")
     payments_breaker = registry.get("payments")
@@ -65,6 +70,20 @@ def test_same_service_same_breaker(impl, clock):
     scenario.expect(names == ("users", "payments"),
                     expected="breakers named after their service: 'users' and 'payments'",
                     observed=f"names {names[0]!r} and {names[1]!r}")
+    for number in range(300):  # more services than functools.lru_cache keeps by default
+        registry.get(f"service-{number}")
+    scenario.expect(registry.get("users") is users_breaker,
+                    expected="after 300 more services, registry.get('users') is still the "
+                             "users breaker (a registry never forgets a breaker: it holds its "
+                             "state)",
+                    observed="a new breaker for users (was it evicted from a bounded cache?)")
+    capital = registry.get("Users")
+    scenario.expect(capital is not users_breaker and getattr(capital, "name", None) == "Users",
+                    expected="registry.get('Users'): another name, so another breaker, named "
+                             "'Users' (get takes names as they are; only for_url lower-cases a "
+                             "URL's host)",
+                    observed="the users breaker" if capital is users_breaker else
+                    f"a breaker named {getattr(capital, 'name', None)!r}")
 
     payments = FakeService("payments", clock).down(503)
     users = FakeService("users", clock)
@@ -175,6 +194,44 @@ def test_bad_settings_fail_when_the_registry_is_built(impl, clock):
                                                              overrides=overrides, clock=clock))
         scenario.expect(outcome.returned, expected="a registry: 0 is a valid recovery_timeout",
                         observed=str(outcome))
+    class TaggedBreaker(impl.CircuitBreaker):  # type: ignore[name-defined, misc]
+        """A breaker that takes one setting more than CircuitBreaker: tags, for dashboards."""
+
+        def __init__(self, *, tags: tuple[str, ...] = (), **settings: Any) -> None:
+            super().__init__(**settings)
+            self.tags = tags
+
+    scenario = Scenario("BreakerRegistry(defaults={'tags': ('tier-2',)}, overrides={'payments': "
+                        "{'tags': ('tier-1',)}}, factory=TaggedBreaker), where TaggedBreaker, a "
+                        "CircuitBreaker subclass, takes a tags setting; registry.get('payments')")
+    outcome = scenario.run(lambda: impl.BreakerRegistry(
+        defaults={"tags": ("tier-2",)}, overrides={"payments": {"tags": ("tier-1",)}},
+        clock=clock, factory=TaggedBreaker))
+    scenario.expect(outcome.returned,
+                    expected="a registry: the settings are whatever the factory accepts "
+                             "(check them by building with the factory, not CircuitBreaker)",
+                    observed=str(outcome))
+    payments = Scenario("").run(lambda: outcome.value.get("payments"))
+    scenario.expect(payments.returned and getattr(payments.value, "tags", None) == ("tier-1",),
+                    expected="a TaggedBreaker with tags ('tier-1',)",
+                    observed=str(payments) if not payments.returned else
+                    f"tags {getattr(payments.value, 'tags', None)!r}")
+
+    def at_most_ten(**settings: Any) -> Any:
+        """A factory stricter than the breaker: no threshold above 10."""
+        if settings.get("failure_threshold", 5) > 10:
+            raise ValueError("failure_threshold above 10 is never what you want here")
+        return impl.CircuitBreaker(**settings)
+
+    scenario = Scenario("BreakerRegistry(overrides={'payments': {'failure_threshold': 50}}, "
+                        "factory=at_most_ten), a factory that refuses thresholds above 10; "
+                        "before any call")
+    outcome = scenario.run(lambda: impl.BreakerRegistry(
+        overrides={"payments": {"failure_threshold": 50}}, clock=clock, factory=at_most_ten))
+    scenario.expect(outcome.raised(ValueError),
+                    expected="ValueError at once: the factory refuses that setting",
+                    observed=str(outcome) if outcome.error else
+                    "the registry was created; payments' breaker would fail at its first call")
     for text, defaults, overrides in [
             ("overrides={'payments': {'failure_treshold': 2}} (a typo)", None,
              {"payments": {"failure_treshold": 2}}),
@@ -434,6 +491,44 @@ def test_concurrent_get_builds_exactly_one_breaker(impl, clock):
     scenario.expect(later is outcomes[0].value,
                     expected="registry.get('payments') afterwards returns that same breaker",
                     observed="a different breaker (the one stored last?)")
+
+    registry = impl.BreakerRegistry(defaults={"failure_threshold": 3}, clock=clock)
+    got: list[Any] = [None, None]
+
+    def ask(i: int) -> Callable[[], None]:
+        def action() -> None:
+            got[i] = registry.get("search")
+        return action
+
+    errors = _lockstep().Lockstep(loader.graded_files, stall_timeout=0.02).run(ask(0), ask(1))
+    for error in errors:
+        if isinstance(error, NotImplementedError):
+            raise error
+    scenario = Scenario("two threads call registry.get('search') at the same moment, made to "
+                        "take turns one bytecode instruction at a time inside your module (so "
+                        "no check-then-act step, not even the creation of a lock per service, "
+                        "is left to luck)")
+    scenario.expect(not any(errors), expected="both calls return a breaker",
+                    observed="; ".join(repr(e) for e in errors if e is not None))
+    scenario.expect(got[0] is got[1] and got[0] is not None,
+                    expected="one and the same breaker for both threads",
+                    observed="two different breakers for search")
+    scenario.expect(registry.get("search") is got[0],
+                    expected="registry.get('search') afterwards returns that same breaker",
+                    observed="a different breaker")
+
+
+def _lockstep() -> ModuleType:
+    """Lesson 3's lockstep runner: two threads taking turns, one bytecode instruction each."""
+    key = "_lesson3_lockstep"
+    if key not in sys.modules:
+        path = Path(__file__).parents[1] / "03_retry_budget" / "lockstep.py"
+        spec = importlib.util.spec_from_file_location(key, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
 
 
 def test_names_lists_the_services(impl, clock):

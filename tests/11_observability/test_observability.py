@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 
 import requests
 
-from fake_services import FakeClock, FakeService, describe_calls
+from fake_services import FakeClock, FakeService, describe_calls, error
 from harness import Outcome, Scenario, fail, loader
 
 TOLERANCE = 1e-6
@@ -128,6 +128,33 @@ def test_transition_events_have_from_to_and_time(impl, clock):
                     observed=f"breaker names in the events: {sorted(map(repr, names))}")
 
 
+def test_a_slow_call_reports_when_it_ends(impl, clock):
+    """A call's outcome, and the transition it causes, carry the time the call ended"""
+    users = FakeService("users", clock).script(error(503, latency=2.0))
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30, name="users",
+                                  clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    clock.advance(1.0)
+    through(breaker, fetcher(users))  # starts at t=1, answers 503 at t=3: opens
+    clock.advance(1.0)
+    m = breaker.metrics()
+    scenario = Scenario("failure_threshold=1; a call starts at t=1 and users answers 503 after "
+                        "2 s (at t=3, on the fake clock): the breaker opens; metrics() at t=4")
+    got = [(e.kind, e.time) for e in recorder.events]
+    same = len(got) == 2 and got[0][0] == "failure" and got[1][0] == "state_change" and all(
+        close(t, 3.0) for _, t in got)
+    scenario.expect(same, expected="events: failure at t=3, state_change at t=3 (an outcome "
+                                   "happens when the call ends, not when it starts)",
+                    observed="events: " + (", ".join(f"{k} at t={t:g}" for k, t in got)
+                                           or "none"),
+                    timeline=str(recorder) + "\n" + users.timeline())
+    scenario.expect(m.state == impl.State.OPEN and close(m.seconds_in_state, 1.0),
+                    expected="at t=4: state OPEN, seconds_in_state 1.0 (open since t=3)",
+                    observed=f"state {name_of(m.state)}, seconds_in_state "
+                             f"{m.seconds_in_state!r}")
+
+
 def test_each_transition_is_announced_once(impl, clock):
     """Reading the state or the metrics never announces a transition twice"""
     users = FakeService("users", clock).script(503)
@@ -139,19 +166,32 @@ def test_each_transition_is_announced_once(impl, clock):
     breaker.add_listener(recorder)
     through(breaker, fetcher(users))  # t=0: 503, opens
     clock.advance(11.0)
+    heard_before = len(recorder.events), len(changes)
     for _ in range(3):  # looking at the breaker after the timeout, before any call
         breaker.state
         breaker.metrics()
-    through(breaker, fetcher(users))  # first trial: 200, stays HALF_OPEN
+    heard_reading = len(recorder.events) - heard_before[0], len(changes) - heard_before[1]
+    clock.advance(1.0)
+    through(breaker, fetcher(users))  # t=12, first trial: 200, stays HALF_OPEN
     breaker.state
     breaker.metrics()
     through(breaker, fetcher(users))  # second trial: 200, closes
     breaker.state
     breaker.metrics()
     scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=2, with "
-                        "a listener and on_state_change; a 503 opens the breaker; 11 s later "
-                        "state and metrics() are read 3 times, then two trial calls succeed, "
-                        "with state and metrics() read after each")
+                        "a listener and on_state_change; a 503 opens the breaker at t=0; at "
+                        "t=11 state and metrics() are read 3 times; at t=12 two trial calls "
+                        "succeed, with state and metrics() read after each")
+    scenario.expect(heard_reading == (0, 0),
+                    expected="reading state and metrics() at t=11 emits nothing and calls "
+                             "nothing: the switch to HALF_OPEN is announced by the next call",
+                    observed=f"{heard_reading[0]} events and {heard_reading[1]} on_state_change "
+                             f"calls while reading", timeline=str(recorder))
+    half_open = [t for a, b, t in recorder.transitions() if b == impl.State.HALF_OPEN]
+    scenario.expect(len(half_open) == 1 and close(half_open[0], 12.0),
+                    expected="the OPEN->HALF_OPEN event at t=12, when the trial call arrived",
+                    observed=f"at t={', '.join(f'{t:g}' for t in half_open) or 'never'}",
+                    timeline=str(recorder))
     S = impl.State
     expected = [(S.CLOSED, S.OPEN), (S.OPEN, S.HALF_OPEN), (S.HALF_OPEN, S.CLOSED)]
     got = [(a, b) for a, b, _ in recorder.transitions()]
@@ -213,11 +253,28 @@ def test_a_late_result_is_reported_but_moves_nothing(impl, clock):
             raise TimeoutError("the check never let the slow call finish")
         raise requests.ConnectionError("users: connection reset (late)")
 
+    interrupted_admitted = threading.Event()
+
+    def slow_interrupted_call() -> None:
+        interrupted_admitted.set()
+        finish.wait(2.0)
+        raise KeyboardInterrupt  # Ctrl-C, late: neither success nor failure, but reported
+
+    def run_interrupted() -> None:
+        try:
+            breaker.call(slow_interrupted_call)
+        except KeyboardInterrupt:
+            pass
+        except NotImplementedError as error:
+            late.append(Outcome(error=error))
+
     late: list[Outcome] = []
     worker = threading.Thread(target=lambda: late.append(through(breaker, slow_call)),
                               daemon=True)
     worker.start()
-    if not admitted.wait(2.0):
+    interrupter = threading.Thread(target=run_interrupted, daemon=True)
+    interrupter.start()
+    if not (admitted.wait(2.0) and interrupted_admitted.wait(2.0)):
         for outcome in late:
             if isinstance(outcome.error, NotImplementedError):
                 raise outcome.error
@@ -226,14 +283,15 @@ def test_a_late_result_is_reported_but_moves_nothing(impl, clock):
     through(breaker, fetcher(users))  # t=0: 503, opens
     clock.advance(11.0)
     through(breaker, fetcher(users))  # t=11: the trial answers 200, closes
-    finish.set()  # now the slow call, admitted in the first CLOSED period, fails
+    finish.set()  # now the slow calls, admitted in the first CLOSED period, end
     worker.join(2.0)
+    interrupter.join(2.0)
     after = through(breaker, fetcher(users))
-    scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=1; a slow "
-                        "call is admitted while CLOSED; meanwhile a 503 opens the breaker "
-                        "(t=0) and a trial closes it (t=11); then the slow call fails "
-                        "(failure_threshold is 1, but it belongs to the earlier period); "
-                        "then one more call")
+    scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=1; two "
+                        "slow calls are admitted while CLOSED; meanwhile a 503 opens the "
+                        "breaker (t=0) and a trial closes it (t=11); then one slow call fails "
+                        "(failure_threshold is 1, but it belongs to the earlier period) and the "
+                        "other ends in KeyboardInterrupt; then one more call")
     transitions = [(a, b) for a, b, _ in recorder.transitions()]
     S = impl.State
     scenario.expect(transitions == [(S.CLOSED, S.OPEN), (S.OPEN, S.HALF_OPEN),
@@ -247,9 +305,63 @@ def test_a_late_result_is_reported_but_moves_nothing(impl, clock):
                              "and counted",
                     observed=f"{recorder.kinds().count('failure')} failure events, "
                              f"failures={breaker.metrics().failures}", timeline=str(recorder))
+    scenario.expect(recorder.kinds().count("ignored") == 1 and breaker.metrics().ignored == 1,
+                    expected="1 ignored event and ignored=1: the late Ctrl-C is reported and "
+                             "counted too",
+                    observed=f"{recorder.kinds().count('ignored')} ignored events, "
+                             f"ignored={breaker.metrics().ignored}", timeline=str(recorder))
     scenario.expect(after.returned and getattr(after.value, "status_code", None) == 200,
                     expected="the next call reaches users and returns its 200",
                     observed=str(after), timeline=users.timeline())
+
+
+def test_a_call_turned_away_during_a_trial_is_a_rejection(impl, clock):
+    """A call turned away while a trial is in flight is a rejection, counted and reported"""
+    users = FakeService("users", clock).script(503)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
+                                  success_threshold=1, name="users", clock=clock)
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    through(breaker, fetcher(users))  # t=0: 503, opens
+    clock.advance(11.0)
+    admitted, finish = threading.Event(), threading.Event()
+
+    def slow_trial() -> str:
+        admitted.set()
+        finish.wait(2.0)
+        return "the trial's answer"
+
+    trial: list[Outcome] = []
+    worker = threading.Thread(target=lambda: trial.append(through(breaker, slow_trial)),
+                              daemon=True)
+    worker.start()
+    if not admitted.wait(2.0):
+        finish.set()
+        worker.join(2.0)
+        for outcome in trial:
+            if isinstance(outcome.error, NotImplementedError):
+                raise outcome.error
+        fail("a trial call at t=11", expected="the trial starts", observed="it never started")
+    turned_away = through(breaker, fetcher(users))
+    during = breaker.metrics()
+    finish.set()
+    worker.join(2.0)
+    scenario = Scenario("failure_threshold=1, recovery_timeout=10, success_threshold=1 "
+                        "(half_open_max_calls=1); a 503 opens the breaker at t=0; at t=11 a "
+                        "trial call is admitted and stays in flight; meanwhile another call "
+                        "arrives")
+    scenario.expect(turned_away.raised(impl.CircuitOpenError),
+                    expected="the other call is rejected with CircuitOpenError (the one trial "
+                             "place is taken)", observed=str(turned_away))
+    rejected = [e for e in recorder.events if e.kind == "rejected"]
+    scenario.expect(len(rejected) == 1 and rejected[0].error is turned_away.error
+                    and (during.rejections, during.calls) == (1, 1),
+                    expected="one rejected event, carrying that CircuitOpenError, and "
+                             "rejections=1, calls=1 (the trial is still running: only the "
+                             "503 has ended)",
+                    observed=f"{len(rejected)} rejected events; rejections="
+                             f"{during.rejections}, calls={during.calls}",
+                    timeline=str(recorder))
 
 
 def run_together(n: int, func: Callable[[], Any], breaker: Any) -> list[Outcome]:
@@ -391,6 +503,34 @@ def test_raised_and_returned_outcomes_are_events(impl, clock):
                     observed=f"calls={m.calls}, successes={m.successes}, "
                              f"failures={m.failures}, ignored={m.ignored}")
 
+    class Suspended(Exception):
+        """A business error this breaker is told to exclude."""
+
+    breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
+                                  clock=clock, exclude=[Suspended])
+    recorder = Recorder()
+    breaker.add_listener(recorder)
+    suspended = Suspended("user 7 is suspended")
+
+    def raises_suspended() -> None:
+        raise suspended
+
+    outcome = through(breaker, raises_suspended)
+    scenario = Scenario("a breaker with exclude=[Suspended]; a call raises Suspended")
+    got = [(event.kind, event.error) for event in recorder.events]
+    scenario.expect(outcome.error is suspended and got == [("success", suspended)],
+                    expected="the caller gets the Suspended error; one event: success, with "
+                             "that error (an excluded error is an answer: a success, not "
+                             "'ignored')",
+                    observed=f"{outcome}; events: " + (", ".join(
+                        f"{kind} (error {err!r})" for kind, err in got) or "none"))
+    m = breaker.metrics()
+    got_counts = (m.calls, m.successes, m.failures, m.ignored)
+    scenario.expect(got_counts == (1, 1, 0, 0),
+                    expected="metrics: calls=1, successes=1, failures=0, ignored=0",
+                    observed=f"calls={m.calls}, successes={m.successes}, "
+                             f"failures={m.failures}, ignored={m.ignored}")
+
 
 def test_metrics_snapshot_counts_everything(impl, clock):
     """metrics() counts calls, successes, failures, ignored and rejections, with rate and state"""
@@ -516,11 +656,12 @@ def test_seconds_in_state_restart_at_each_transition(impl, clock):
     users = FakeService("users", clock).script(503)
     clock.advance(100.0)
     breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=10,
-                                  success_threshold=1, name="users", clock=clock)
+                                  success_threshold=2, name="users", clock=clock)
     scenario = Scenario("a breaker created at t=100 (failure_threshold=1, recovery_timeout=10, "
-                        "success_threshold=1): read at t=103 (CLOSED), a 503 at t=103 opens "
-                        "it, read at t=107.5, a trial at t=113.5 succeeds (closes), "
-                        "read at t=115.5")
+                        "success_threshold=2): read at t=103 (CLOSED), a 503 at t=103 opens "
+                        "it, read at t=107.5, a first trial at t=113.5 succeeds (HALF_OPEN), "
+                        "read at t=114.5, a second trial at t=115 succeeds (closes), read at "
+                        "t=117")
 
     def expect_reading(state: str, since: float, seconds: float) -> None:
         m = breaker.metrics()
@@ -536,9 +677,13 @@ def test_seconds_in_state_restart_at_each_transition(impl, clock):
     clock.advance(4.5)
     expect_reading("OPEN", 103.0, 4.5)
     clock.advance(6.0)
-    through(breaker, fetcher(users))  # t=113.5: the trial answers 200, closes
+    through(breaker, fetcher(users))  # t=113.5: the first trial answers 200: HALF_OPEN
+    clock.advance(1.0)
+    expect_reading("HALF_OPEN", 113.5, 1.0)
+    clock.advance(0.5)
+    through(breaker, fetcher(users))  # t=115: the second trial answers 200, closes
     clock.advance(2.0)
-    expect_reading("CLOSED", 113.5, 2.0)
+    expect_reading("CLOSED", 115.0, 2.0)
 
 
 # -- listeners that misbehave ----------------------------------------------------------------------
@@ -554,7 +699,20 @@ def test_a_raising_listener_never_changes_what_callers_get(impl, clock):
     breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, name="users",
                                   clock=clock)
     breaker.add_listener(broken_listener)
+    try:
+        breaker.call(interrupted)
+    except KeyboardInterrupt:
+        ctrl_c = "KeyboardInterrupt raised"
+    except Exception as error:
+        ctrl_c = f"{type(error).__name__} raised instead"
+    else:
+        ctrl_c = "it returned"
     outcomes = [through(breaker, json_fetcher(users)) for _ in range(4)]
+    scenario = Scenario("a listener raises RuntimeError on every event; a call raises "
+                        "KeyboardInterrupt")
+    scenario.expect(ctrl_c == "KeyboardInterrupt raised",
+                    expected="the caller gets its KeyboardInterrupt (the ignored event's "
+                             "listener error is logged, not raised)", observed=ctrl_c)
     scenario = Scenario("a listener raises RuntimeError on every event; failure_threshold=2; "
                         "GET /users/7 with raise_for_status(): 200, 503, 503 (opens), then a "
                         "4th call")
@@ -789,6 +947,41 @@ def test_listeners_run_outside_the_breaker_lock(impl, clock):
                              f"listener would stall every caller)")
 
 
+def test_a_listener_may_add_a_listener(impl, clock):
+    """A listener may add another listener while it runs: nothing hangs, nothing is lost"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
+                                  clock=clock)
+    late = Recorder()
+
+    def adds_one(event: Any) -> None:
+        if not late.events and late not in added:
+            added.append(late)
+            breaker.add_listener(late)  # e.g. an exporter that subscribes on first sight
+
+    added: list[Recorder] = []
+    breaker.add_listener(adds_one)
+    outcomes: list[Outcome] = []
+    worker = threading.Thread(
+        target=lambda: outcomes.extend(through(breaker, fetcher(users)) for _ in range(2)),
+        daemon=True)
+    worker.start()
+    worker.join(1.0)
+    for outcome in outcomes:
+        if isinstance(outcome.error, NotImplementedError):
+            raise outcome.error
+    scenario = Scenario("a listener calls breaker.add_listener(another) when it hears its "
+                        "first event; users answers 503 to two calls")
+    scenario.expect(not worker.is_alive(),
+                    expected="both calls return",
+                    observed="the first call is still stuck after 1 s: publishing holds a lock "
+                             "that add_listener needs (copy the listeners, then call them "
+                             "with no lock held)")
+    scenario.expect(late.kinds()[-1:] == ["failure"],
+                    expected="the added listener hears the second call's failure",
+                    observed=f"it heard {late.kinds()}", timeline=users.timeline())
+
+
 def _lockstep() -> ModuleType:
     """Lesson 3's lockstep runner: two threads taking turns, one bytecode instruction each."""
     key = "_lesson11_lockstep"
@@ -871,27 +1064,41 @@ def test_a_snapshot_agrees_with_itself_under_concurrent_calls(impl, clock):
     caller = threading.Thread(target=trip, daemon=True)
     caller.start()
     tripped.wait(0.1)  # a breaker that snapshots under its lock keeps the caller out meanwhile
+    clock.advance(2.0)  # t=7 when metrics() gets its reading of the clock
     pausing.release.set()
     reader.join(2.0)
     caller.join(2.0)
     for error in errors:
         if isinstance(error, NotImplementedError):
             raise error
+    later = breaker.metrics()
     scenario = Scenario("a breaker created at t=0 (failure_threshold=1), CLOSED; at t=5 one "
                         "thread takes metrics() while another thread's call fails and opens "
-                        "the breaker at that very moment")
+                        "the breaker at that very moment; the clock reads t=7 by the time "
+                        "metrics() has read it")
     scenario.expect(held or bool(snapshots), expected="metrics() reads the breaker's clock",
                     observed="it never did")
+    scenario.expect(later.state == impl.State.OPEN,
+                    expected="afterwards, metrics() says OPEN", observed=repr(later))
+    opened_at = 7.0 - later.seconds_in_state
     m = snapshots[0] if snapshots else None
+
+    def between(moment: float, low: float, high: float) -> bool:
+        return low - TOLERANCE <= moment <= high + TOLERANCE
+
+    # The snapshot was taken between t=5 (metrics() called) and t=7 (its clock reading): the
+    # moment it describes (creation at t=0 or the opening, plus its time in state) is in there.
     consistent = m is not None and (
-        (m.state == impl.State.CLOSED and close(m.seconds_in_state, 5.0)
-         and (m.calls, m.failures) == (0, 0))
-        or (m.state == impl.State.OPEN and close(m.seconds_in_state, 0.0)
-            and (m.calls, m.failures) == (1, 1)))
+        (m.state == impl.State.CLOSED and (m.calls, m.failures) == (0, 0)
+         and between(m.seconds_in_state, 5.0, min(7.0, opened_at)))
+        or (m.state == impl.State.OPEN and (m.calls, m.failures) == (1, 1)
+            and between(opened_at + m.seconds_in_state, max(5.0, opened_at), 7.0)))
     scenario.expect(consistent,
-                    expected="either the moment before the call (CLOSED for 5.0 s, 0 calls) or "
-                             "the moment after (OPEN for 0.0 s, 1 failed call): one moment, "
-                             "not parts of two",
+                    expected=f"one moment between t=5 and t=7, not parts of two: the breaker "
+                             f"opened at t={opened_at:g}, so either CLOSED with 0 calls for "
+                             f"5 to {min(7.0, opened_at):g} s, or OPEN after 1 failed call for "
+                             f"at most {7.0 - opened_at:g} s (read the counts, the state and "
+                             f"the clock under one lock)",
                     observed=repr(m) if m is not None else
                     f"metrics() raised {errors[0]!r}" if errors else "no snapshot")
 
@@ -922,13 +1129,18 @@ def test_status_line_reads_like_the_readme(impl, clock):
     fresh = impl.status_line(breaker)
     expect_line(Scenario("status_line of a new breaker named 'users'"), fresh, "users",
                 ["CLOSED", "0 calls", "0 failures", "(0%)", "0 rejected", "0.0 s in state"])
+    try:
+        breaker.call(interrupted)
+    except KeyboardInterrupt:
+        pass
     for _ in range(7):  # 200, 200, 503, 503 (opens), 3 rejected
         through(breaker, fetcher(users))
     clock.advance(3.0)
     line = impl.status_line(breaker)
-    expect_line(Scenario("users answers 200, 200, 503, 503 (opens; failure_threshold=2), "
-                         "then 3 calls are rejected; status_line 3 s after opening"),
-                line, "users", ["OPEN", "4 calls", "2 failures", "(50%)", "3 rejected",
+    expect_line(Scenario("a call ends in KeyboardInterrupt (ignored), then users answers 200, "
+                         "200, 503, 503 (opens; failure_threshold=2), then 3 calls are "
+                         "rejected; status_line 3 s after opening"),
+                line, "users", ["OPEN", "5 calls", "2 failures", "(50%)", "3 rejected",
                                 "3.0 s in state"], users.timeline())
 
 

@@ -286,12 +286,17 @@ class Log:
         return "\n".join(self.lines[-16:] + [s.timeline() for s in self.services])
 
 
-async def attempt(impl: Any, awaitable: Awaitable[Any], log: Log | None = None,
+async def attempt(impl: Any, call: Callable[[], Awaitable[Any]], log: Log | None = None,
                   who: str = "call") -> Outcome:
-    """Await one call; capture what it returned or raised (``NotImplementedError`` and
-    ``CancelledError`` propagate)."""
+    """Make one call (``call()``, awaited) and capture what it returned or raised
+    (``NotImplementedError`` and ``CancelledError`` propagate).
+
+    ``call`` is a function, run inside the capture: ``breaker.call`` may be a plain ``def``
+    that refuses (``TypeError``) or rejects (``CircuitOpenError``) before returning the
+    coroutine, and ``await breaker.call(...)`` reads the same to its callers.
+    """
     try:
-        outcome = Outcome(value=await awaitable)
+        outcome = Outcome(value=await call())
     except NotImplementedError:
         raise
     except Exception as error:  # the learner's code may raise anything; the check judges it
@@ -481,7 +486,7 @@ async def calls(impl: Any, breaker: Any, protected: Protected, count: int, log: 
     """``count`` calls one after another, each reduced to ok / failed / rejected."""
     results = []
     for number in range(first, first + count):
-        outcome = await attempt(impl, breaker.call(protected.func), log, f"call {number}")
+        outcome = await attempt(impl, lambda: breaker.call(protected.func), log, f"call {number}")
         results.append(kind(impl, outcome))
     return results
 
@@ -492,10 +497,10 @@ async def trip(impl: Any, breaker: Any, users: AsyncService, log: Log, failures:
     users.service.script(*[503] * failures)
     protected = fetching(users)
     for number in range(failures):
-        await attempt(impl, breaker.call(protected.func), log, f"failing call {number + 1}")
+        await attempt(impl, lambda: breaker.call(protected.func), log, f"failing call {number + 1}")
     probe = fetching(users)
     before = users.call_count
-    outcome = await attempt(impl, breaker.call(probe.func), log, "probe")
+    outcome = await attempt(impl, lambda: breaker.call(probe.func), log, "probe")
     Scenario(f"opening the breaker with {failures} failure(s)").expect(
         outcome.raised(impl.CircuitOpenError) and users.call_count == before,
         expected="the breaker is open: the next call is rejected with CircuitOpenError",

@@ -56,12 +56,12 @@ def test_opens_when_the_failure_rate_reaches_the_threshold(impl, clock):
         scenario.expect(rate is None,
                         expected="failure_rate None after 9 calls (fewer than minimum_calls)",
                         observed=f"failure_rate {rate_text(rate)}")
-        tripping = await attempt(impl, breaker.call(get_user.func), log, "call 10")
+        tripping = await attempt(impl, lambda: breaker.call(get_user.func), log, "call 10")
         scenario.expect(tripping.error is not None and tripping.error is get_user.last_raised,
                         expected="the 10th call (5 of 10 = 50%: it opens) raises its own "
                                  "HTTPError 503, not CircuitOpenError",
                         observed=describe(impl, tripping), timeline=log.timeline())
-        after = await attempt(impl, breaker.call(get_user.func), log, "call 11")
+        after = await attempt(impl, lambda: breaker.call(get_user.func), log, "call 11")
         scenario.expect(after.raised(impl.CircuitOpenError) and users.call_count == 10
                         and get_user.invocations == 10,
                         expected="the 11th call rejected with CircuitOpenError without running "
@@ -201,11 +201,11 @@ def test_what_counts_as_a_failure(impl, clock):
             log = Log(clock, users)
             breaker = open_breaker(impl, clock)
             protected = raising(error, users) if error is not None else fetching(users)
-            first = await attempt(impl, breaker.call(protected.func), log, "call 1")
+            first = await attempt(impl, lambda: breaker.call(protected.func), log, "call 1")
             scenario.expect(first.error is not None and first.error is protected.last_raised,
                             expected="the caller gets that very exception",
                             observed=describe(impl, first), timeline=log.timeline())
-            second = await attempt(impl, breaker.call(fetching(users).func), log, "call 2")
+            second = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 2")
             scenario.expect(second.raised(impl.CircuitOpenError),
                             expected="it counted as a failure (1 of 1): the next call rejected",
                             observed=describe(impl, second), timeline=log.timeline())
@@ -221,12 +221,12 @@ def test_what_counts_as_a_failure(impl, clock):
             users.service.script(status)
             log = Log(clock, users)
             breaker = open_breaker(impl, clock)
-            first = await attempt(impl, breaker.call(getting(users).func), log, "call 1")
+            first = await attempt(impl, lambda: breaker.call(getting(users).func), log, "call 1")
             returned.expect(first.returned
                             and getattr(first.value, "status_code", None) == status,
                             expected=f"the caller receives the {status} response",
                             observed=describe(impl, first), timeline=log.timeline())
-            second = await attempt(impl, breaker.call(getting(users).func), log, "call 2")
+            second = await attempt(impl, lambda: breaker.call(getting(users).func), log, "call 2")
             failure = status >= 500
             returned.expect(second.raised(impl.CircuitOpenError) == failure,
                             expected=f"the returned {status} counted as a failure: the next call "
@@ -260,14 +260,14 @@ def test_what_counts_as_a_failure(impl, clock):
                                           minimum_calls=2, recovery_timeout=30, clock=clock,
                                           **settings)
             protected = raising(error, users) if error is not None else fetching(users)
-            first = await attempt(impl, breaker.call(protected.func), log, "call 1")
+            first = await attempt(impl, lambda: breaker.call(protected.func), log, "call 1")
             scenario.expect(first.error is not None and first.error is protected.last_raised,
                             expected="the caller gets that very exception, unchanged",
                             observed=describe(impl, first), timeline=log.timeline())
             failing = raising(KeyError("plan")) if then == "a KeyError" else fetching(users)
-            await attempt(impl, breaker.call(failing.func), log, "call 2")
+            await attempt(impl, lambda: breaker.call(failing.func), log, "call 2")
             rate = breaker.failure_rate
-            third = await attempt(impl, breaker.call(fetching(users).func), log, "call 3")
+            third = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 3")
             scenario.expect(same(rate, 50.0) and not third.raised(impl.CircuitOpenError),
                             expected="the first call counted as a success: failure_rate 50.0 "
                                      "after two calls (1 of 2), still closed",
@@ -286,8 +286,8 @@ def test_what_counts_as_a_failure(impl, clock):
             return "degraded"
 
         log = Log(clock)
-        first = await attempt(impl, breaker.call(degraded), log, "call 1")
-        second = await attempt(impl, breaker.call(degraded), log, "call 2")
+        first = await attempt(impl, lambda: breaker.call(degraded), log, "call 1")
+        second = await attempt(impl, lambda: breaker.call(degraded), log, "call 2")
         custom.expect(first.returned and first.value == "degraded"
                       and second.raised(impl.CircuitOpenError),
                       expected="the caller receives 'degraded', judged a failure: the next call "
@@ -312,14 +312,16 @@ def test_rejected_calls_are_not_counted(impl, clock):
             clock.advance(moment - clock())
             probe = fetching(users)
             before = users.call_count
-            outcome = await attempt(impl, breaker.call(probe.func), log, f"caller at t={moment}")
+            outcome = await attempt(impl, lambda: breaker.call(probe.func),
+                                    log, f"caller at t={moment}")
             scenario.expect(outcome.raised(impl.CircuitOpenError) and users.call_count == before
                             and same(retry_after(outcome), left),
                             expected=f"at t={moment} rejected with retry_after {left} (the open "
                                      f"period started at t=0, whatever was rejected since)",
                             observed=describe(impl, outcome), timeline=log.timeline())
         clock.advance(30.0 - clock())
-        trial = await attempt(impl, breaker.call(fetching(users).func), log, "caller at t=30")
+        trial = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                              log, "caller at t=30")
         scenario.expect(trial.returned,
                         expected="at t=30 exactly (recovery_timeout 30 has passed) the call is "
                                  "admitted as a trial, and succeeds",
@@ -371,7 +373,7 @@ def test_rejected_calls_are_not_counted(impl, clock):
         gates[3].open()
         await settle()
         tasks.reraise_unwritten()
-        closed = await attempt(impl, breaker.call(fetching(users).func), log, "caller 7")
+        closed = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 7")
         trials.expect(closed.returned,
                       expected="trial 2 succeeded: 1 failed of 2 trials = 50% is below 60%, it "
                                "closed, caller 7 goes through",
@@ -392,7 +394,7 @@ def test_recovery_timeout_zero_admits_a_trial_at_once(impl, clock):
         users.service.script(503)
         log = Log(clock, users)
         breaker = open_breaker(impl, clock, recovery_timeout=0, half_open_max_calls=1)
-        await attempt(impl, breaker.call(fetching(users).func), log, "failing call")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "failing call")
         gate = Gate()
         users.before_reply(gate)
         tasks = Tasks(impl, log)
@@ -412,7 +414,8 @@ def test_recovery_timeout_zero_admits_a_trial_at_once(impl, clock):
         gate.open()
         await settle()
         tasks.reraise_unwritten()
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "after the trial")
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                              log, "after the trial")
         scenario.expect(after.returned and users.call_count == 3,
                         expected="the trial succeeded and closed the breaker: the next call "
                                  "goes through",
@@ -446,7 +449,7 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
         scenario.expect(all(g.arrived == 1 for g in gates.values()),
                         expected="all 3 trial calls admitted (held in the service)",
                         observed=tasks.describe(), timeline=log.timeline())
-        fourth = await attempt(impl, breaker.call(fetching(users).func), log, "caller 4")
+        fourth = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 4")
         scenario.expect(fourth.raised(impl.CircuitOpenError) and same(retry_after(fourth), 0.0)
                         and getattr(fourth.error, "name", None) == "users",
                         expected="caller 4 rejected at once: CircuitOpenError, name 'users', "
@@ -456,7 +459,7 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
         gates[3].open()
         await settle()
         tasks.reraise_unwritten()
-        pending = await attempt(impl, breaker.call(fetching(users).func), log, "caller 5")
+        pending = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 5")
         scenario.expect(pending.raised(impl.CircuitOpenError) and same(retry_after(pending), 0.0),
                         expected="2 trials failed, 1 still in flight: no verdict before all 3 "
                                  "completed, so caller 5 is rejected with retry_after 0 (still "
@@ -465,14 +468,14 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
         gates[4].open()
         await settle()
         tasks.reraise_unwritten()
-        reopened = await attempt(impl, breaker.call(fetching(users).func), log, "caller 6")
+        reopened = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 6")
         scenario.expect(reopened.raised(impl.CircuitOpenError)
                         and same(retry_after(reopened), 30.0),
                         expected="2 failed of 3 trials = 67% reaches 50%: it re-opens, caller 6 "
                                  "rejected with retry_after 30 (the full timeout again)",
                         observed=describe(impl, reopened), timeline=log.timeline())
         clock.advance(29.5)
-        early = await attempt(impl, breaker.call(fetching(users).func), log, "caller 7")
+        early = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 7")
         scenario.expect(early.raised(impl.CircuitOpenError),
                         expected="29.5 s after re-opening: still rejected",
                         observed=describe(impl, early), timeline=log.timeline())
@@ -512,6 +515,69 @@ def test_half_open_admits_max_calls_and_judges_their_rate(impl, clock):
     run(boundary, at_the_threshold, impl)
 
 
+def test_failure_rate_shows_the_tripping_window_while_open(impl, clock):
+    """failure_rate: None below minimum_calls (again after closing); in OPEN and HALF_OPEN, the window that tripped it"""
+    scenario = Scenario("threshold 50%, window_size 6, minimum_calls 4, half_open_max_calls 2; "
+                        "the users service answers 200, 503, 200, 503; 30 s later the first "
+                        "trial fails (503) while the second is held inside the service, then "
+                        "succeeds; 30 s later two good trials, then 503s")
+
+    async def main() -> None:
+        users = users_service(clock)
+        users.service.script(*pattern("SFSF"))
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=6, minimum_calls=4,
+                                      recovery_timeout=30, half_open_max_calls=2, name="users",
+                                      clock=clock)
+        first = await calls(impl, breaker, fetching(users), 3, log)
+        below = breaker.failure_rate
+        fourth = await calls(impl, breaker, fetching(users), 1, log, first=4)
+        tripped = breaker.failure_rate
+        rejected = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 5")
+        scenario.expect(first == [OK, FAILED, OK] and below is None and fourth == [FAILED]
+                        and rejected.raised(impl.CircuitOpenError) and same(tripped, 50.0),
+                        expected="3 calls (fewer than minimum_calls 4): failure_rate None; the "
+                                 "4th fails, 2 of 4 = 50% opens it although the window of 6 is "
+                                 "not full; failure_rate then reads 50.0 (the window that "
+                                 "tripped it); call 5 rejected",
+                        observed=f"{shown(first + fourth)}; failure_rate {rate_text(below)} "
+                                 f"after 3, {rate_text(tripped)} after 4; call 5 "
+                                 f"{describe(impl, rejected)}", timeline=log.timeline())
+        clock.advance(30)
+        held = Gate(numbers={6})
+        users.before_reply(held)
+        users.service.script(503, 200)
+        tasks = Tasks(impl, log)
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "trial 1")
+        second = await tasks.probe("trial 2", lambda: breaker.call(fetching(users).func))
+        during = breaker.failure_rate
+        scenario.expect(second is None and held.arrived == 1 and same(during, 50.0),
+                        expected="half-open, trial 1 failed and trial 2 held in the service: "
+                                 "failure_rate still 50.0 (the window that tripped the breaker; "
+                                 "trial outcomes are judged apart and never enter it)",
+                        observed=f"trial 2 {'held' if second is None else describe(impl, second)}"
+                                 f"; failure_rate {rate_text(during)}", timeline=log.timeline())
+        held.open()
+        await settle()
+        tasks.reraise_unwritten()
+        clock.advance(30)
+        users.service.script(*pattern("SS" + "FFFF"))
+        trials = await calls(impl, breaker, fetching(users), 2, log, first=7)
+        closed = breaker.failure_rate
+        again = await calls(impl, breaker, fetching(users), 5, log, first=9)
+        scenario.expect(trials == [OK, OK] and closed is None
+                        and again == [FAILED] * 4 + [REJECTED],
+                        expected="1 of 2 trials failed (50%): re-opened; 30 s later two good "
+                                 "trials close it with an empty window (failure_rate None), "
+                                 "and minimum_calls counts again from there: 3 failures are no "
+                                 "verdict, the 4th (4 of 4) opens it, the next call is rejected",
+                        observed=f"trials {shown(trials)}; failure_rate {rate_text(closed)} "
+                                 f"after closing; then {shown(again)}", timeline=log.timeline())
+        await tasks.finish()
+
+    run(scenario, main, impl)
+
+
 
 # -- settings -------------------------------------------------------------------------------
 
@@ -534,8 +600,10 @@ def test_rejects_impossible_settings(impl, clock):
 
     run(scenario, edge_values, impl)
 
-    for settings in ({"call_timeout": 0}, {"call_timeout": 2.5}, {"recovery_timeout": 0},
-                     {"failure_rate_threshold": 0.5}):
+    for settings in ({"call_timeout": 0}, {"call_timeout": 2.5}, {"call_timeout": None},
+                     {"recovery_timeout": 0}, {"recovery_timeout": 0.25},
+                     {"failure_rate_threshold": 0.5}, {"failure_rate_threshold": 100},
+                     {"window_size": 5, "minimum_calls": 100}):
         text = ", ".join(f"{key}={value!r}" for key, value in settings.items())
         check = Scenario(f"CircuitBreaker({text})")
         outcome = check.run(lambda: impl.CircuitBreaker(clock=clock, **settings))
@@ -543,8 +611,12 @@ def test_rejects_impossible_settings(impl, clock):
                      observed=str(outcome))
     for settings in ({"failure_rate_threshold": 0}, {"failure_rate_threshold": 101},
                      {"failure_rate_threshold": "50"},
-                     {"window_size": 0}, {"minimum_calls": 0}, {"half_open_max_calls": 0},
-                     {"recovery_timeout": -1}, {"call_timeout": -1}):
+                     {"failure_rate_threshold": True}, {"window_size": 0},
+                     {"window_size": 10.0}, {"minimum_calls": 0}, {"minimum_calls": 2.5},
+                     {"half_open_max_calls": 0}, {"half_open_max_calls": True},
+                     {"recovery_timeout": -1}, {"recovery_timeout": "30"},
+                     {"recovery_timeout": None}, {"call_timeout": -1}, {"call_timeout": "2"},
+                     {"call_timeout": False}):
         text = ", ".join(f"{key}={value!r}" for key, value in settings.items())
         check = Scenario(f"CircuitBreaker({text})")
         outcome = check.run(lambda: impl.CircuitBreaker(clock=clock, **settings))
@@ -569,8 +641,8 @@ def test_defaults_are_resilience4j_s(impl, clock):
                                  "50%, failure_rate 49.0",
                         observed=f"{results.count(REJECTED)} rejected; failure_rate "
                                  f"{rate_text(rate)}", timeline=log.timeline())
-        tripping = await attempt(impl, breaker.call(getting(users).func), log, "call 101")
-        after = await attempt(impl, breaker.call(getting(users).func), log, "call 102")
+        tripping = await attempt(impl, lambda: breaker.call(getting(users).func), log, "call 101")
+        after = await attempt(impl, lambda: breaker.call(getting(users).func), log, "call 102")
         scenario.expect(kind(impl, tripping) == FAILED and after.raised(impl.CircuitOpenError)
                         and same(retry_after(after), 60.0)
                         and getattr(after.error, "name", None) == "breaker",
@@ -622,8 +694,8 @@ def test_defaults_are_resilience4j_s(impl, clock):
         users.service.script(503)
         log = Log(clock, users)
         breaker = impl.CircuitBreaker(window_size=1, minimum_calls=1)
-        await attempt(impl, breaker.call(fetching(users).func), log, "failing call")
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "next call")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "failing call")
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "next call")
         left = retry_after(after)
         monotonic.expect(after.raised(impl.CircuitOpenError) and isinstance(left, float)
                          and 59.0 < left <= 60.0,
@@ -662,9 +734,9 @@ def test_rates_are_compared_exactly(impl, clock):
         log = Log(clock, users)
         breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_size=1,
                                       minimum_calls=1, clock=clock)
-        await attempt(impl, breaker.call(fetching(users).func), log, "good call")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "good call")
         after_success = breaker.failure_rate
-        await attempt(impl, breaker.call(fetching(users).func), log, "failing call")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "failing call")
         after_failure = breaker.failure_rate
         single.expect(same(after_success, 0.0) and same(after_failure, 100.0),
                       expected="failure_rate 0.0 after the success, 100.0 after the failure "

@@ -36,10 +36,13 @@ from kata_lesson14_support import (  # noqa: E402 - registered just above
 
 def test_permits_are_taken_with_no_await_between_check_and_take(impl, clock):
     """Five tasks arriving together after the timeout: one transition, exactly max-calls trials"""
-    for allowed in (1, 2):
-        scenario = Scenario(f"half_open_max_calls {allowed}: the breaker opened at t=0 "
-                            f"(recovery_timeout 30); at t=30 five tasks call it at the same "
-                            f"moment; trial calls are held inside the users service")
+    for allowed, form, read in ((1, "breaker.call", False), (2, "breaker.call", True),
+                                (2, "async with breaker:", False)):
+        scenario = Scenario(f"{form}; half_open_max_calls {allowed}: the breaker opened at t=0 "
+                            f"(recovery_timeout 30); at t=30 "
+                            + ("breaker.state is read, then " if read else "")
+                            + "five tasks call it at the same moment; trial calls are held "
+                              "inside the users service")
 
         async def main() -> None:
             users = users_service(clock)
@@ -49,11 +52,18 @@ def test_permits_are_taken_with_no_await_between_check_and_take(impl, clock):
                                    on_state_change=listener)
             await trip(impl, breaker, users, log)
             clock.advance(30)
+            if read:
+                state = breaker.state
+                scenario.expect(state in (impl.State.OPEN, impl.State.HALF_OPEN),
+                                expected="breaker.state reads OPEN or HALF_OPEN once the "
+                                         "timeout has passed (the switch may be lazy)",
+                                observed=f"state {state}", timeline=log.timeline())
             gate = Gate()
             users.before_reply(gate)
             tasks = Tasks(impl, log)
+            through = _through(form, breaker, users)
             for number in range(1, 6):
-                tasks.start(f"task {number}", lambda: breaker.call(fetching(users).func))
+                tasks.start(f"task {number}", through)
             await settle()
             tasks.reraise_unwritten()
             turned_away = [who for who in tasks.finished()
@@ -70,12 +80,13 @@ def test_permits_are_taken_with_no_await_between_check_and_take(impl, clock):
                                      f"{tasks.describe()}", timeline=log.timeline())
             expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN")
             scenario.expect(listener.events == expected,
-                            expected="CLOSED→OPEN, then exactly one OPEN→HALF_OPEN",
+                            expected="CLOSED→OPEN, then exactly one OPEN→HALF_OPEN (also "
+                                     "when reading breaker.state made the switch)",
                             observed=listener.describe(), timeline=log.timeline())
             gate.open()
             await settle()
             tasks.reraise_unwritten()
-            after = await attempt(impl, breaker.call(fetching(users).func), log, "after")
+            after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "after")
             scenario.expect(after.returned,
                             expected=f"the {allowed} trial(s) succeeded: closed, the next call "
                                      f"goes through",
@@ -171,10 +182,10 @@ def test_each_transition_is_reported_once(impl, clock):
                         observed=listener.describe(), timeline=log.timeline())
         clock.advance(10)
         users.service.script(503)
-        await attempt(impl, breaker.call(fetching(users).func), log, "failed trial")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "failed trial")
         clock.advance(10)
-        await attempt(impl, breaker.call(fetching(users).func), log, "good trial")
-        await attempt(impl, breaker.call(fetching(users).func), log, "closed call")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "good trial")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "closed call")
         expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>OPEN",
                                "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED")
         scenario.expect(listener.events == expected, expected=arrows(expected),
@@ -229,8 +240,8 @@ def test_late_results_change_nothing(impl, clock):
                 tasks.reraise_unwritten()
                 clock.advance(5)
                 for number in (1, 2):
-                    await attempt(impl, through(), log, f"failing call {number}")
-                rejected = await attempt(impl, through(), log, "caller at t=5")
+                    await attempt(impl, lambda: through(), log, f"failing call {number}")
+                rejected = await attempt(impl, lambda: through(), log, "caller at t=5")
                 scenario.expect(rejected.raised(impl.CircuitOpenError),
                                 expected="two failures of 2 opened it at t=5",
                                 observed=describe(impl, rejected), timeline=log.timeline())
@@ -298,13 +309,13 @@ def test_late_results_change_nothing(impl, clock):
             late = tasks.start("slow caller", through)
             await until(lambda: slow.arrived == 1 or late.done())
             tasks.reraise_unwritten()
-            await attempt(impl, through(), log, "failing call")
+            await attempt(impl, lambda: through(), log, "failing call")
             clock.advance(30)
-            await attempt(impl, through(), log, "good trial at t=30")
+            await attempt(impl, lambda: through(), log, "good trial at t=30")
             slow.open()
             await until(lambda: late.done())
             tasks.reraise_unwritten()
-            after = await attempt(impl, through(), log, "the next caller")
+            after = await attempt(impl, lambda: through(), log, "the next caller")
             expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED")
             scenario.expect(after.returned and listener.events == expected,
                             expected=f"{arrows(expected)} and nothing more; the next call goes "
@@ -317,3 +328,105 @@ def test_late_results_change_nothing(impl, clock):
             await tasks.finish()
 
         run(scenario, across_a_closed_period, impl)
+
+
+def test_the_open_period_starts_when_the_breaker_opens(impl, clock):
+    """retry_after counts from when the breaker opened: not from the tripping call's start, nor from a late failure"""
+    for form in ("breaker.call", "async with breaker:"):
+        scenario = Scenario(f"{form}; window_size 1, minimum_calls 1, recovery_timeout 30: a "
+                            f"call is admitted at t=0 and held inside the users service; at "
+                            f"t=10 it fails (503) and opens the breaker")
+
+        async def slow_tripping_call() -> None:
+            users = users_service(clock)
+            users.service.script(503, 200)
+            log = Log(clock, users)
+            breaker = open_breaker(impl, clock)
+            held = Gate(numbers={1})
+            users.before_reply(held)
+            through = _through(form, breaker, users)
+            tasks = Tasks(impl, log)
+            start = clock()
+            slow = tasks.start("slow call", through)
+            await until(lambda: held.arrived == 1 or slow.done())
+            tasks.reraise_unwritten()
+            clock.advance(10)
+            held.open()
+            await until(slow.done)
+            tasks.reraise_unwritten()
+            for moment, left in ((10.0, 30.0), (39.5, 0.5)):
+                clock.advance(start + moment - clock())
+                outcome = await attempt(impl, lambda: through(), log, f"caller at t={moment}")
+                scenario.expect(outcome.raised(impl.CircuitOpenError)
+                                and same(retry_after(outcome), left),
+                                expected=f"at t={moment} rejected with retry_after {left}: the "
+                                         f"open period started when the breaker opened (t=10), "
+                                         f"not when the tripping call was admitted (t=0)",
+                                observed=describe(impl, outcome), timeline=log.timeline())
+            clock.advance(start + 40.0 - clock())
+            trial = await attempt(impl, lambda: through(), log, "caller at t=40")
+            scenario.expect(trial.returned,
+                            expected="at t=40 (30 s after it opened) admitted as a trial, and "
+                                     "it succeeds",
+                            observed=describe(impl, trial), timeline=log.timeline())
+            await tasks.finish()
+
+        run(scenario, slow_tripping_call, impl)
+
+        late = Scenario(f"{form}; threshold 100%, window_size 2, minimum_calls 2, "
+                        f"recovery_timeout 30, half_open_max_calls 1: a slow call is admitted "
+                        f"at t=0 and held; two failures open the breaker at t=5; at t=20 the "
+                        f"slow call fails (503)")
+
+        async def late_failure_while_open() -> None:
+            users = users_service(clock)
+            users.service.script(503, 503, 503, 200)
+            log = Log(clock, users)
+            listener = Transitions()
+            breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_size=2,
+                                          minimum_calls=2, recovery_timeout=30,
+                                          half_open_max_calls=1, name="users",
+                                          on_state_change=listener, clock=clock)
+            held = Gate(numbers={1})
+            users.before_reply(held)
+            through = _through(form, breaker, users)
+            tasks = Tasks(impl, log)
+            slow = tasks.start("slow call", through)
+            await until(lambda: held.arrived == 1 or slow.done())
+            tasks.reraise_unwritten()
+            clock.advance(5)
+            for number in (1, 2):
+                await attempt(impl, lambda: through(), log, f"failing call {number}")
+            clock.advance(15)
+            held.open()
+            await until(slow.done)
+            tasks.reraise_unwritten()
+            log.note("slow call: failed (503), late")
+            outcome = await attempt(impl, lambda: through(), log, "caller at t=20")
+            late.expect(outcome.raised(impl.CircuitOpenError) and same(retry_after(outcome), 15.0),
+                        expected="at t=20 rejected with retry_after 15: the open period started "
+                                 "at t=5, and a late failure (admitted while CLOSED) does not "
+                                 "restart it",
+                        observed=describe(impl, outcome), timeline=log.timeline())
+            clock.advance(15)
+            trial = await attempt(impl, lambda: through(), log, "caller at t=35")
+            expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED")
+            late.expect(trial.returned and listener.events == expected,
+                        expected=f"at t=35 admitted as a trial, which succeeds: "
+                                 f"{arrows(expected)}",
+                        observed=f"{describe(impl, trial)}; transitions {listener.describe()}",
+                        timeline=log.timeline())
+            await tasks.finish()
+
+        run(late, late_failure_while_open, impl)
+
+
+def _through(form: str, breaker: Any, users: Any) -> Any:
+    """A caller of ``users`` through ``breaker`` in the given form: a coroutine function."""
+    if form == "breaker.call":
+        return lambda: breaker.call(fetching(users).func)
+
+    async def block() -> object:
+        async with breaker:
+            return await users.fetch_json(USER)
+    return block

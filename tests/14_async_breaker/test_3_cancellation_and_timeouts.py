@@ -8,9 +8,11 @@ together run until they block, and time is a ``FakeClock``. No check sleeps.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 from harness import Outcome, Scenario
 
@@ -36,50 +38,60 @@ from kata_lesson14_support import (  # noqa: E402 - registered just above
 
 def test_cancellation_is_neither_failure_nor_success(impl, clock):
     """A call cancelled by its caller is neither a failure nor a success: it is not counted"""
-    scenario = Scenario("threshold 60%, window_size 4, minimum_calls 3; calls: ok, failed, one "
-                        "held inside the users service and cancelled by its caller, failed")
+    for form in ("breaker.call", "async with breaker:"):
+        scenario = Scenario(f"threshold 60%, window_size 4, minimum_calls 3; calls: ok, failed, "
+                            f"one ({form}) held inside the users service and cancelled by its "
+                            f"caller, failed")
+        run(scenario, functools.partial(_cancelled_while_closed, impl, clock, scenario, form),
+            impl)
 
-    async def main() -> None:
-        users = users_service(clock)
-        users.service.script(*pattern("SF"), 200, 503)
-        log = Log(clock, users)
-        listener = Transitions()
-        breaker = impl.CircuitBreaker(failure_rate_threshold=60, window_size=4, minimum_calls=3,
-                                      recovery_timeout=30, on_state_change=listener, clock=clock)
-        first = await calls(impl, breaker, fetching(users), 2, log)
-        gate = Gate(numbers={3})
-        users.before_reply(gate)
-        tasks = Tasks(impl, log)
-        task = tasks.start("call 3", lambda: breaker.call(fetching(users).func))
-        await until(lambda: gate.arrived == 1 or task.done())
-        tasks.reraise_unwritten()
-        task.cancel()
-        await settle()
-        tasks.reraise_unwritten()
-        log.note("call 3: cancelled by its caller while inside the service")
-        rate = breaker.failure_rate
-        scenario.expect(first == [OK, FAILED] and task.cancelled() and rate is None,
-                        expected="ok, failed, call 3 ends cancelled, and failure_rate is None: "
-                                 "2 outcomes are fewer than minimum_calls 3 (the cancelled call "
-                                 "is not one)",
-                        observed=f"{shown(first)}, call 3 "
-                                 f"{'ended cancelled' if task.cancelled() else tasks.describe()}"
-                                 f"; failure_rate {rate_text(rate)}"
-                                 + (" (the cancellation was counted)" if rate is not None else ""),
-                        timeline=log.timeline())
-        fourth = await attempt(impl, breaker.call(fetching(users).func), log, "call 4")
-        fifth = await attempt(impl, breaker.call(fetching(users).func), log, "call 5")
-        scenario.expect(kind(impl, fourth) == FAILED and fifth.raised(impl.CircuitOpenError),
-                        expected="call 4 fails: ok, failed, failed = 67% of 3 reaches 60%, it "
-                                 "opens; call 5 rejected. (Counted as a failure, the "
-                                 "cancellation would have opened it at call 3; counted as a "
-                                 "success, 2 of 4 = 50% would leave it closed)",
-                        observed=f"call 4 {describe(impl, fourth)}; call 5 "
-                                 f"{describe(impl, fifth)}; transitions {listener.describe()}",
-                        timeline=log.timeline())
-        await tasks.finish()
 
-    run(scenario, main, impl)
+async def _cancelled_while_closed(impl: Any, clock: Any, scenario: Scenario, form: str) -> None:
+    """One call, in ``form``, cancelled by its caller while the breaker is closed."""
+    users = users_service(clock)
+    users.service.script(*pattern("SF"), 200, 503)
+    log = Log(clock, users)
+    listener = Transitions()
+    breaker = impl.CircuitBreaker(failure_rate_threshold=60, window_size=4, minimum_calls=3,
+                                  recovery_timeout=30, on_state_change=listener, clock=clock)
+    first = await calls(impl, breaker, fetching(users), 2, log)
+    gate = Gate(numbers={3})
+    users.before_reply(gate)
+    tasks = Tasks(impl, log)
+
+    async def block() -> object:
+        async with breaker:
+            return await users.fetch_json(USER)
+
+    task = tasks.start("call 3", block if form.startswith("async with") else
+                       lambda: breaker.call(fetching(users).func))
+    await until(lambda: gate.arrived == 1 or task.done())
+    tasks.reraise_unwritten()
+    task.cancel()
+    await settle()
+    tasks.reraise_unwritten()
+    log.note("call 3: cancelled by its caller while inside the service")
+    rate = breaker.failure_rate
+    scenario.expect(first == [OK, FAILED] and task.cancelled() and rate is None,
+                    expected="ok, failed, call 3 ends cancelled, and failure_rate is None: "
+                             "2 outcomes are fewer than minimum_calls 3 (the cancelled call "
+                             "is not one)",
+                    observed=f"{shown(first)}, call 3 "
+                             f"{'ended cancelled' if task.cancelled() else tasks.describe()}"
+                             f"; failure_rate {rate_text(rate)}"
+                             + (" (the cancellation was counted)" if rate is not None else ""),
+                    timeline=log.timeline())
+    fourth = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 4")
+    fifth = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 5")
+    scenario.expect(kind(impl, fourth) == FAILED and fifth.raised(impl.CircuitOpenError),
+                    expected="call 4 fails: ok, failed, failed = 67% of 3 reaches 60%, it "
+                             "opens; call 5 rejected. (Counted as a failure, the "
+                             "cancellation would have opened it at call 3; counted as a "
+                             "success, 2 of 4 = 50% would leave it closed)",
+                    observed=f"call 4 {describe(impl, fourth)}; call 5 "
+                             f"{describe(impl, fifth)}; transitions {listener.describe()}",
+                    timeline=log.timeline())
+    await tasks.finish()
 
 
 def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
@@ -112,7 +124,8 @@ def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
                                  f"neither a failure (re-open) nor a success (close)",
                         observed=listener.describe(), timeline=log.timeline())
         users.service.script(503)
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "the next caller")
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                              log, "the next caller")
         scenario.expect(kind(impl, after) == FAILED and not after.raised(impl.CircuitOpenError),
                         expected="the next caller is admitted as the trial (the permit came "
                                  "back) and its failure is the verdict",
@@ -120,7 +133,7 @@ def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
                                  + (": stuck in half-open, the cancelled trial never gave its "
                                     "permit back" if after.raised(impl.CircuitOpenError) else ""),
                         timeline=log.timeline())
-        reopened = await attempt(impl, breaker.call(fetching(users).func), log, "one more")
+        reopened = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "one more")
         scenario.expect(reopened.raised(impl.CircuitOpenError)
                         and same(retry_after(reopened), 30.0),
                         expected="re-opened by that failed trial: rejected, retry_after 30",
@@ -162,7 +175,7 @@ def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
         gates[3].open()
         await settle()
         tasks.reraise_unwritten()
-        waiting_for_verdict = await attempt(impl, breaker.call(fetching(users).func), log,
+        waiting_for_verdict = await attempt(impl, lambda: breaker.call(fetching(users).func), log,
                                             "caller 4")
         two.expect(waiting_for_verdict.raised(impl.CircuitOpenError)
                    and same(retry_after(waiting_for_verdict), 0.0),
@@ -173,7 +186,7 @@ def test_a_cancelled_trial_gives_its_permit_back(impl, clock):
         gates[4].open()
         await settle()
         tasks.reraise_unwritten()
-        closed = await attempt(impl, breaker.call(fetching(users).func), log, "caller 5")
+        closed = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "caller 5")
         two.expect(closed.returned,
                    expected="trial 3 succeeded: 1 failed of 2 = 50% is below 60%, it closed, "
                             "caller 5 goes through",
@@ -256,7 +269,7 @@ def test_a_timeout_outside_the_breaker_is_invisible_to_it(impl, clock):
         for number in (1, 2, 3):
             try:
                 async with asyncio.timeout(0):
-                    outcome = await attempt(impl, breaker.call(fetching(users).func), log,
+                    outcome = await attempt(impl, lambda: breaker.call(fetching(users).func), log,
                                             f"call {number}")
             except TimeoutError as error:
                 outcome = Outcome(error=error)
@@ -289,7 +302,8 @@ def test_a_timeout_outside_the_breaker_is_invisible_to_it(impl, clock):
         users.before_reply(hang)
         try:
             async with asyncio.timeout(0):
-                outcome = await attempt(impl, breaker.call(fetching(users).func), log, "trial")
+                outcome = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                                        log, "trial")
         except TimeoutError as error:
             outcome = Outcome(error=error)
             log.note("trial: the caller's asyncio.timeout raised TimeoutError")
@@ -297,7 +311,8 @@ def test_a_timeout_outside_the_breaker_is_invisible_to_it(impl, clock):
                      expected="the caller's asyncio.timeout raises TimeoutError",
                      observed=describe(impl, outcome), timeline=log.timeline())
         users.service.script(200)
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "the next caller")
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                              log, "the next caller")
         trial.expect(after.returned,
                      expected="the next caller is admitted as the trial (the timed-out one gave "
                               "its permit back and decided nothing) and succeeds",
@@ -323,11 +338,11 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                 return await users.get(USER)
 
         protected = Protected(body)
-        first = await attempt(impl, breaker.call(protected.func), log, "call 1")
+        first = await attempt(impl, lambda: breaker.call(protected.func), log, "call 1")
         scenario.expect(first.raised(TimeoutError) and first.error is protected.last_raised,
                         expected="the caller gets the TimeoutError the coroutine raised",
                         observed=describe(impl, first), timeline=log.timeline())
-        second = await attempt(impl, breaker.call(protected.func), log, "call 2")
+        second = await attempt(impl, lambda: breaker.call(protected.func), log, "call 2")
         scenario.expect(second.raised(impl.CircuitOpenError),
                         expected="the timeout counted as a failure: the next call rejected",
                         observed=describe(impl, second), timeline=log.timeline())
@@ -353,7 +368,7 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                    expected="each caller gets TimeoutError from the breaker's call_timeout",
                    observed="; ".join(describe(impl, o) for o in results),
                    timeline=log.timeline())
-        third = await attempt(impl, breaker.call(fetching(users).func), log, "call 3")
+        third = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "call 3")
         own.expect(third.raised(impl.CircuitOpenError),
                    expected="both timeouts counted as failures (2 of 2 = 100%): the third call "
                             "rejected. (A timeout applied outside the breaker's bookkeeping "
@@ -361,7 +376,7 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
                    observed=describe(impl, third), timeline=log.timeline())
         clock.advance(30)
         trial = await tasks.timed(own, "trial", lambda: breaker.call(fetching(users).func))
-        reopened = await attempt(impl, breaker.call(fetching(users).func), log, "after it")
+        reopened = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "after it")
         own.expect(trial.raised(TimeoutError) and reopened.raised(impl.CircuitOpenError)
                    and same(retry_after(reopened), 30.0),
                    expected="30 s later the trial times out too: a failed trial, re-opened "
@@ -395,50 +410,80 @@ def test_a_timeout_inside_the_guarded_call_is_a_failure(impl, clock):
 
 
 def test_other_base_exceptions_give_the_permit_back(impl, clock):
-    """KeyboardInterrupt or SystemExit inside a call propagates, is not counted, gives its permit back"""
-    for form, interruption_type in (("breaker.call(fetch_user)", KeyboardInterrupt),
-                                    ("async with breaker:", KeyboardInterrupt),
-                                    ("breaker.call(fetch_user)", SystemExit)):
+    """KeyboardInterrupt, SystemExit, a CancelledError from inside: propagate, not counted, permit back"""
+    rows = (("breaker.call(fetch_user)", KeyboardInterrupt, "half-open"),
+            ("async with breaker:", KeyboardInterrupt, "half-open"),
+            ("breaker.call(fetch_user)", SystemExit, "half-open"),
+            ("breaker.call(fetch_user)", asyncio.CancelledError, "half-open"),
+            ("async with breaker:", asyncio.CancelledError, "half-open"),
+            ("breaker.call(fetch_user)", KeyboardInterrupt, "closed"),
+            ("async with breaker:", SystemExit, "closed"),
+            ("breaker.call(fetch_user)", asyncio.CancelledError, "closed"))
+    for form, interruption_type, phase in rows:
         name = interruption_type.__name__
-        scenario = Scenario(f"{form}; half_open_max_calls 1, the breaker is half-open; the trial "
-                            f"is interrupted by {name} after the users service answered; then "
-                            f"another call")
+        how = (f"raises a CancelledError of its own (an inner task was cancelled; the caller's "
+               f"task is not)" if interruption_type is asyncio.CancelledError
+               else f"is interrupted by {name}")
+        if phase == "half-open":
+            story = (f"{form}; half_open_max_calls 1, the breaker is half-open; the trial {how} "
+                     f"after the users service answered; then another call")
+        else:
+            story = (f"{form}; window_size 1, minimum_calls 1, the breaker is closed; a call "
+                     f"{how} after the users service answered")
+        scenario = Scenario(story)
+        run(scenario, functools.partial(_interrupted, impl, clock, scenario, form,
+                                        interruption_type, phase), impl)
 
-        async def main() -> None:
-            users = users_service(clock)
-            log = Log(clock, users)
-            listener = Transitions()
-            breaker = open_breaker(impl, clock, half_open_max_calls=1, on_state_change=listener)
-            await trip(impl, breaker, users, log)
-            clock.advance(30)
-            interruption = interruption_type()
-            protected = raising(interruption, users)
-            try:
-                if form.startswith("async with"):
-                    async with breaker:
-                        await protected.func()
-                else:
-                    await breaker.call(protected.func)
-                caught: object = "the call returned"
-            except (KeyboardInterrupt, SystemExit) as error:
-                caught = error
-            except NotImplementedError:
-                raise
-            except Exception as error:  # the learner's code may raise anything
-                caught = f"{type(error).__name__} raised instead"
-            log.note(f"trial: {caught!r}")
-            scenario.expect(caught is interruption,
-                            expected=f"the {name} propagates unchanged",
-                            observed=str(caught), timeline=log.timeline())
-            expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN")
-            scenario.expect(listener.events == expected,
-                            expected=f"{arrows(expected)} and nothing more: an interruption is "
-                                     f"neither a failure nor a success",
-                            observed=listener.describe(), timeline=log.timeline())
-            after = await attempt(impl, breaker.call(fetching(users).func), log, "next caller")
-            scenario.expect(after.returned and users.call_count == 3,
-                            expected="the next call admitted as the trial (the permit came "
-                                     "back), and it succeeds",
-                            observed=describe(impl, after), timeline=log.timeline())
 
-        run(scenario, main, impl)
+async def _interrupted(impl: Any, clock: Any, scenario: Scenario, form: str,
+                       interruption_type: type[BaseException], phase: str) -> None:
+    """One call, in ``form``, that ends with ``interruption_type`` (not an ``Exception``)."""
+    name = interruption_type.__name__
+    users = users_service(clock)
+    log = Log(clock, users)
+    listener = Transitions()
+    breaker = open_breaker(impl, clock, half_open_max_calls=1, on_state_change=listener)
+    if phase == "half-open":
+        await trip(impl, breaker, users, log)
+        clock.advance(30)
+    before = users.call_count
+    interruption = interruption_type()
+    protected = raising(interruption, users)
+    try:
+        if form.startswith("async with"):
+            async with breaker:
+                await protected.func()
+        else:
+            await breaker.call(protected.func)
+        caught: object = "the call returned"
+    except (KeyboardInterrupt, SystemExit, asyncio.CancelledError) as error:
+        caught = error
+    except NotImplementedError:
+        raise
+    except Exception as error:  # the learner's code may raise anything
+        caught = f"{type(error).__name__} raised instead"
+    log.note(f"{'trial' if phase == 'half-open' else 'call'}: {caught!r}")
+    scenario.expect(caught is interruption,
+                    expected=f"the {name} propagates unchanged (the very object)",
+                    observed=str(caught) if not isinstance(caught, BaseException)
+                    else f"{caught!r}, another {type(caught).__name__}",
+                    timeline=log.timeline())
+    if phase == "closed":
+        rate = breaker.failure_rate
+        scenario.expect(rate is None and listener.events == [] and users.call_count == before + 1,
+                        expected=f"the call reached the service, and its {name} is no outcome: "
+                                 f"failure_rate None (the window of 1 is still empty), no "
+                                 f"transition",
+                        observed=f"failure_rate {rate_text(rate)}, transitions "
+                                 f"{listener.describe()}", timeline=log.timeline())
+        return
+    expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN")
+    scenario.expect(listener.events == expected,
+                    expected=f"{arrows(expected)} and nothing more: {name} is neither a "
+                             f"failure nor a success",
+                    observed=listener.describe(), timeline=log.timeline())
+    after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "next caller")
+    scenario.expect(after.returned and users.call_count == 3,
+                    expected="the next call admitted as the trial (the permit came back), and "
+                             "it succeeds",
+                    observed=describe(impl, after), timeline=log.timeline())

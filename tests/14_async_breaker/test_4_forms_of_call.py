@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from harness import Scenario
 
 
@@ -46,7 +48,7 @@ def test_call_passes_arguments_and_results_through(impl, clock):
         users = users_service(clock)
         log = Log(clock, users)
         breaker = impl.CircuitBreaker(clock=clock)
-        response = await attempt(impl, breaker.call(users.get, USER, timeout=1.5), log,
+        response = await attempt(impl, lambda: breaker.call(users.get, USER, timeout=1.5), log,
                                  "users.get")
         scenario.expect(response.returned and getattr(response.value, "status_code", None) == 200
                         and [c.path for c in users.calls] == [USER],
@@ -60,8 +62,9 @@ def test_call_passes_arguments_and_results_through(impl, clock):
             seen.append((user_id, fields))
             return answer
 
-        partial = await attempt(impl, breaker.call(functools.partial(lookup, 7), fields="name"),
-                                log, "partial")
+        partial = await attempt(
+            impl, lambda: breaker.call(functools.partial(lookup, 7), fields="name"), log,
+            "partial")
         scenario.expect(partial.returned and partial.value is answer and seen == [(7, "name")],
                         expected="functools.partial of a coroutine function is one too: called "
                                  "with (7, fields='name'), and the very object it returned "
@@ -71,66 +74,100 @@ def test_call_passes_arguments_and_results_through(impl, clock):
 
     run(scenario, main, impl)
 
+    unbound = Scenario("half_open_max_calls 1, the breaker is half-open: `await breaker.call("
+                       "get_user)` where get_user(user_id) needs an argument, so calling it "
+                       "raises TypeError; then another call")
+
+    async def wrong_arguments() -> None:
+        users = users_service(clock)
+        log = Log(clock, users)
+        breaker = open_breaker(impl, clock, half_open_max_calls=1)
+        await trip(impl, breaker, users, log)
+        clock.advance(30)
+
+        async def get_user(user_id: int) -> object:
+            return await users.fetch_json(f"/users/{user_id}")
+
+        outcome = await attempt(impl, lambda: breaker.call(get_user), log, "get_user()")
+        unbound.expect(outcome.raised(TypeError),
+                       expected="the TypeError of calling get_user without its argument "
+                                "reaches the caller",
+                       observed=describe(impl, outcome), timeline=log.timeline())
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "next caller")
+        unbound.expect(after.returned,
+                       expected="the next call goes through: the call that could not start "
+                                "still ended exactly once (its TypeError is an outcome, a "
+                                "success by default, and a success closes the breaker)",
+                       observed=describe(impl, after)
+                                + (": the failed start kept the one half-open permit"
+                                   if after.raised(impl.CircuitOpenError) else ""),
+                       timeline=log.timeline())
+
+    run(unbound, wrong_arguments, impl)
+
 
 def test_a_coroutine_object_is_refused_and_closed(impl, clock):
     """breaker.call(fetch()) -- a coroutine object, not a function -- raises TypeError and closes it"""
-    scenario = Scenario("half_open_max_calls 1, the breaker is half-open; a caller writes "
+    scenario = Scenario("half_open_max_calls 1, recovery_timeout 30: the breaker opened at t=0; "
+                        "at t=10 (open) and at t=30 (the timeout has passed) a caller writes "
                         "`await breaker.call(users.fetch_json('/users/42'))`, handing over a "
                         "coroutine object; then a trial call fails")
 
     async def main() -> None:
         users = users_service(clock)
         log = Log(clock, users)
+        listener = Transitions()
         breaker = open_breaker(impl, clock, half_open_max_calls=1, minimum_calls=5,
-                               window_size=5)
+                               window_size=5, on_state_change=listener)
+        start = clock()
         await trip(impl, breaker, users, log, failures=5)
-        clock.advance(30)
-        before = users.call_count
-        coroutine = users.fetch_json(USER)
-        try:
-            outcome = await attempt(impl, breaker.call(coroutine), log, "coroutine object")
-            state = inspect.getcoroutinestate(coroutine)
-        finally:
-            coroutine.close()  # whatever the breaker did, the check leaks no coroutine
-        scenario.expect(outcome.raised(TypeError),
-                        expected="TypeError: call takes a coroutine function "
-                                 "(breaker.call(users.fetch_json, '/users/42'))",
-                        observed=describe(impl, outcome), timeline=log.timeline())
-        scenario.expect(state == inspect.CORO_CLOSED and users.call_count == before,
-                        expected="the coroutine object closed by the breaker, without running "
-                                 "(no call reaches the service; a closed coroutine never "
-                                 "warns 'coroutine ... was never awaited')",
-                        observed=f"coroutine state {state} (not closed: Python will warn that it "
-                                 f"was never awaited); {users.call_count - before} calls "
-                                 f"reached the service" if state != inspect.CORO_CLOSED else
-                                 f"{users.call_count - before} calls reached the service",
-                        timeline=log.timeline())
-        users.service.script(503)
-        trial = await attempt(impl, breaker.call(fetching(users).func), log, "trial")
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "next caller")
-        scenario.expect(kind(impl, trial) == FAILED and not trial.raised(impl.CircuitOpenError)
-                        and after.raised(impl.CircuitOpenError),
-                        expected="the refused call took no permit and was no trial: the next "
-                                 "call is the trial, and its failure re-opens the breaker",
-                        observed=f"trial {describe(impl, trial)}; next caller "
-                                 f"{describe(impl, after)}", timeline=log.timeline())
+        for moment in (10, 30):
+            clock.advance(start + moment - clock())
+            before = users.call_count
+            coroutine = users.fetch_json(USER)
+            try:
+                outcome = await attempt(impl, lambda: breaker.call(coroutine), log,
+                                        f"coroutine object at t={moment}")
+                state = inspect.getcoroutinestate(coroutine)
+            finally:
+                coroutine.close()  # whatever the breaker did, the check leaks no coroutine
+            scenario.expect(outcome.raised(TypeError),
+                            expected=f"at t={moment}: TypeError, before anything else (not "
+                                     f"CircuitOpenError: the call is refused, never admitted "
+                                     f"or rejected): call takes a coroutine function "
+                                     f"(breaker.call(users.fetch_json, '/users/42'))",
+                            observed=describe(impl, outcome), timeline=log.timeline())
+            scenario.expect(state == inspect.CORO_CLOSED and users.call_count == before,
+                            expected="the coroutine object closed by the breaker, without "
+                                     "running (no call reaches the service; a closed coroutine "
+                                     "never warns 'coroutine ... was never awaited')",
+                            observed=f"coroutine state {state} (not closed: Python will warn "
+                                     f"that it was never awaited); {users.call_count - before} "
+                                     f"calls reached the service" if state != inspect.CORO_CLOSED
+                                     else f"{users.call_count - before} calls reached the "
+                                          f"service",
+                            timeline=log.timeline())
+        _expect_no_trial_yet(impl, scenario, listener, log)
+        await _expect_the_next_call_is_the_trial(impl, scenario, breaker, users, log)
 
     run(scenario, main, impl)
 
 
 def test_a_sync_callable_is_refused(impl, clock):
     """A plain function, or a lambda returning a coroutine, raises TypeError before it is called"""
-    scenario = Scenario("half_open_max_calls 1, the breaker is half-open; a caller passes a "
+    scenario = Scenario("half_open_max_calls 1, recovery_timeout 30: the breaker opened at t=0; "
+                        "at t=10 (open) and at t=30 (the timeout has passed) a caller passes a "
                         "plain `def` function, another `lambda: users.fetch_json(...)`; then a "
                         "trial call fails")
 
     async def main() -> None:
         users = users_service(clock)
         log = Log(clock, users)
+        listener = Transitions()
         breaker = open_breaker(impl, clock, half_open_max_calls=1, minimum_calls=5,
-                               window_size=5)
+                               window_size=5, on_state_change=listener)
+        start = clock()
         await trip(impl, breaker, users, log, failures=5)
-        clock.advance(30)
         ran: list[str] = []
 
         def plain() -> str:
@@ -141,26 +178,44 @@ def test_a_sync_callable_is_refused(impl, clock):
             ran.append("lambda")
             return users.fetch_json(USER)
 
-        for label, func in (("a plain function", plain),
-                            ("a lambda returning a coroutine", returns_a_coroutine)):
-            outcome = await attempt(impl, breaker.call(func), log, label)
-            scenario.expect(outcome.raised(TypeError) and not ran,
-                            expected=f"{label}: TypeError, and the function is never called "
-                                     f"(the breaker cannot tell a coroutine from a blocking "
-                                     f"call without calling it)",
-                            observed=f"{describe(impl, outcome)}; called: {ran or 'no'}",
-                            timeline=log.timeline())
-        users.service.script(503)
-        trial = await attempt(impl, breaker.call(fetching(users).func), log, "trial")
-        after = await attempt(impl, breaker.call(fetching(users).func), log, "next caller")
-        scenario.expect(kind(impl, trial) == FAILED and not trial.raised(impl.CircuitOpenError)
-                        and after.raised(impl.CircuitOpenError),
-                        expected="the refused calls took no permit and were no trials: the next "
-                                 "call is the trial, and its failure re-opens the breaker",
-                        observed=f"trial {describe(impl, trial)}; next caller "
-                                 f"{describe(impl, after)}", timeline=log.timeline())
+        for moment in (10, 30):
+            clock.advance(start + moment - clock())
+            for label, func in (("a plain function", plain),
+                                ("a lambda returning a coroutine", returns_a_coroutine)):
+                outcome = await attempt(impl, lambda: breaker.call(func),
+                                        log, f"{label} at t={moment}")
+                scenario.expect(outcome.raised(TypeError) and not ran,
+                                expected=f"{label} at t={moment}: TypeError (not "
+                                         f"CircuitOpenError: refused before admission), and the "
+                                         f"function is never called (the breaker cannot tell a "
+                                         f"coroutine from a blocking call without calling it)",
+                                observed=f"{describe(impl, outcome)}; called: {ran or 'no'}",
+                                timeline=log.timeline())
+        _expect_no_trial_yet(impl, scenario, listener, log)
+        await _expect_the_next_call_is_the_trial(impl, scenario, breaker, users, log)
 
     run(scenario, main, impl)
+
+
+def _expect_no_trial_yet(impl: Any, scenario: Scenario, listener: Transitions, log: Log) -> None:
+    expected = transitions(impl, "CLOSED>OPEN")
+    scenario.expect(listener.events == expected,
+                    expected=f"{arrows(expected)} and nothing more: a refused call is never "
+                             f"admitted, so it does not move the breaker to HALF_OPEN either",
+                    observed=listener.describe(), timeline=log.timeline())
+
+
+async def _expect_the_next_call_is_the_trial(impl: Any, scenario: Scenario, breaker: Any,
+                                             users: Any, log: Log) -> None:
+    users.service.script(503)
+    trial = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "trial")
+    after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "next caller")
+    scenario.expect(kind(impl, trial) == FAILED and not trial.raised(impl.CircuitOpenError)
+                    and after.raised(impl.CircuitOpenError),
+                    expected="the refused calls took no permit and were no trials: the next "
+                             "call is the trial, and its failure re-opens the breaker",
+                    observed=f"trial {describe(impl, trial)}; next caller "
+                             f"{describe(impl, after)}", timeline=log.timeline())
 
 
 def test_the_decorator_guards_coroutine_functions(impl, clock):
@@ -194,9 +249,9 @@ def test_the_decorator_guards_coroutine_functions(impl, clock):
                         expected="the decorated function keeps its name and docstring "
                                  "(functools.wraps)",
                         observed=f"__name__ {getattr(guarded, '__name__', None)!r}")
-        first = await attempt(impl, guarded(7, fields="name"), log, "get_user(7)")
-        await attempt(impl, breaker.call(fetching(users).func), log, "breaker.call")
-        third = await attempt(impl, guarded(8, fields="name"), log, "get_user(8)")
+        first = await attempt(impl, lambda: guarded(7, fields="name"), log, "get_user(7)")
+        await attempt(impl, lambda: breaker.call(fetching(users).func), log, "breaker.call")
+        third = await attempt(impl, lambda: guarded(8, fields="name"), log, "get_user(8)")
         scenario.expect(seen == [(7, "name")] and kind(impl, first) == FAILED
                         and third.raised(impl.CircuitOpenError) and users.call_count == 2,
                         expected="get_user(7, fields='name') runs with its arguments and fails; "
@@ -231,7 +286,7 @@ def test_the_decorator_guards_coroutine_functions(impl, clock):
 
         guarded = breaker(get_user)
         first = await Tasks(impl, log).timed(timed, "get_user()", guarded)
-        second = await attempt(impl, guarded(), log, "get_user() again")
+        second = await attempt(impl, lambda: guarded(), log, "get_user() again")
         timed.expect(first.raised(TimeoutError) and second.raised(impl.CircuitOpenError),
                      expected="call_timeout applies through the decorator too: TimeoutError, "
                               "counted as a failure, then rejected",
@@ -239,6 +294,39 @@ def test_the_decorator_guards_coroutine_functions(impl, clock):
                      timeline=log.timeline())
 
     run(timed, with_timeout, impl)
+
+    method = Scenario("window_size 1, minimum_calls 1: `@breaker` on an async method, `class "
+                      "UsersClient: @breaker async def get(self, user_id)`; "
+                      "`await UsersClient().get(7)` while the users service answers 200")
+
+    async def on_a_method() -> None:
+        users = users_service(clock)
+        log = Log(clock, users)
+        breaker = open_breaker(impl, clock)
+
+        class UsersClient:
+            def __init__(self) -> None:
+                self.asked: list[int] = []
+
+            async def get(self, user_id: int) -> object:
+                self.asked.append(user_id)
+                return await users.fetch_json(f"/users/{user_id}")
+
+        decorating = Scenario("@breaker on a method").run(lambda: breaker(UsersClient.get))
+        method.expect(decorating.returned, expected="@breaker decorates an async method",
+                      observed=str(decorating))
+        UsersClient.get = decorating.value  # what `@breaker` in the class body does
+        client = UsersClient()
+        outcome = await attempt(impl, lambda: client.get(7), log, "client.get(7)")
+        rate = breaker.failure_rate
+        method.expect(outcome.returned and client.asked == [7] and same(rate, 0.0),
+                      expected="the decorated method binds like the original: get(self=client, "
+                               "user_id=7) runs, its JSON comes back, and the breaker counted "
+                               "a success (failure_rate 0.0)",
+                      observed=f"{describe(impl, outcome)}; get saw {client.asked}; "
+                               f"failure_rate {rate_text(rate)}", timeline=log.timeline())
+
+    run(method, on_a_method, impl)
 
 
 def test_async_with_guards_a_block(impl, clock):
@@ -300,7 +388,7 @@ def test_async_with_guards_a_block(impl, clock):
         orders_breaker = open_breaker(impl, clock, name="orders")
         await trip(impl, users_breaker, users, log)
         clock.advance(30)
-        await attempt(impl, users_breaker.call(fetching(users).func), log, "good trial")
+        await attempt(impl, lambda: users_breaker.call(fetching(users).func), log, "good trial")
         orders.service.script(503)
         try:
             async with users_breaker:
@@ -312,7 +400,7 @@ def test_async_with_guards_a_block(impl, clock):
         except Exception as error:
             raised = error
         log.note(f"nested blocks: {raised!r}")
-        after = [await attempt(impl, b.call(fetching(s).func), log, f"{b.name} call")
+        after = [await attempt(impl, lambda: b.call(fetching(s).func), log, f"{b.name} call")
                  for b, s in ((users_breaker, users), (orders_breaker, orders))]
         nested.expect(all(outcome.raised(impl.CircuitOpenError) for outcome in after),
                       expected="the 503 left both blocks, so each breaker counted one failure "
@@ -322,6 +410,111 @@ def test_async_with_guards_a_block(impl, clock):
                                f"{describe(impl, after[1])}", timeline=log.timeline())
 
     run(nested, nested_blocks, impl)
+
+    apart = Scenario("two breakers, window_size 1 each: `async with users_breaker:` around "
+                     "`try: async with orders_breaker: <a call to orders, which fails (503)> "
+                     "except HTTPError: <use a default>`, so only the inner block fails")
+
+    async def each_block_its_own_outcome() -> None:
+        users, orders = users_service(clock), users_service(clock, "orders")
+        log = Log(clock, users, orders)
+        users_breaker = open_breaker(impl, clock)
+        orders_breaker = open_breaker(impl, clock, name="orders")
+        orders.service.script(503)
+        try:
+            async with users_breaker:
+                try:
+                    async with orders_breaker:
+                        await orders.fetch_json(USER)
+                except requests.HTTPError as error:
+                    log.note(f"inner block: {error!r}, handled inside the outer block")
+            raised: object = "nothing"
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            raised = error
+        log.note(f"outer block: raised {raised!r}")
+        users_rate, orders_rate = users_breaker.failure_rate, orders_breaker.failure_rate
+        after = [await attempt(impl, lambda: b.call(fetching(s).func), log, f"{b.name} call")
+                 for b, s in ((users_breaker, users), (orders_breaker, orders))]
+        apart.expect(raised == "nothing" and same(users_rate, 0.0) and same(orders_rate, 100.0)
+                     and after[0].returned and after[1].raised(impl.CircuitOpenError),
+                     expected="the inner block failed (orders: failure_rate 100.0, the next "
+                              "orders call rejected) and the outer block exited normally "
+                              "(users: failure_rate 0.0, the next users call goes through): "
+                              "each block's exit finds its own ticket, the innermost first",
+                     observed=f"the blocks raised {raised!r}; users failure_rate "
+                              f"{rate_text(users_rate)}, next users call "
+                              f"{describe(impl, after[0])}; orders failure_rate "
+                              f"{rate_text(orders_rate)}, next orders call "
+                              f"{describe(impl, after[1])}", timeline=log.timeline())
+
+    run(apart, each_block_its_own_outcome, impl)
+
+    same_breaker = Scenario("threshold 100%, window_size 2, minimum_calls 2: `async with "
+                            "breaker: async with breaker:` (one breaker, two nested blocks) "
+                            "around a call to the users service, which fails (503)")
+
+    async def one_breaker_nested() -> None:
+        users = users_service(clock)
+        users.service.script(503)
+        log = Log(clock, users)
+        breaker = impl.CircuitBreaker(failure_rate_threshold=100, window_size=2,
+                                      minimum_calls=2, recovery_timeout=30, clock=clock)
+        try:
+            async with breaker:
+                async with breaker:
+                    await users.fetch_json(USER)
+            raised: object = "nothing"
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            raised = error
+        log.note(f"nested blocks: raised {raised!r}")
+        status = getattr(getattr(raised, "response", None), "status_code", None)
+        after = await attempt(impl, lambda: breaker.call(fetching(users).func), log, "next call")
+        same_breaker.expect(status == 503 and after.raised(impl.CircuitOpenError),
+                            expected="the 503's HTTPError leaves both blocks unchanged, and "
+                                     "each block is one call: 2 failures of 2 open the "
+                                     "breaker, the next call is rejected",
+                            observed=f"the blocks raised {raised!r}; next call "
+                                     f"{describe(impl, after)}", timeline=log.timeline())
+
+    run(same_breaker, one_breaker_nested, impl)
+
+    for story, raised_in_block, settings, failed in (
+            ("a read timeout, with exclude=(requests.Timeout,)",
+             lambda: requests.ReadTimeout("slow"), {"exclude": (requests.Timeout,)}, False),
+            ("a ValueError, with is_failure=lambda error: isinstance(error, ValueError)",
+             lambda: ValueError("bad plan"),
+             {"is_failure": lambda error: isinstance(error, ValueError)}, True)):
+        judged = Scenario(f"window_size 1, minimum_calls 1: an `async with breaker:` block "
+                          f"raises {story}")
+
+        async def judged_like_call() -> None:
+            users = users_service(clock)
+            log = Log(clock, users)
+            breaker = open_breaker(impl, clock, **settings)
+            error = raised_in_block()
+            try:
+                async with breaker:
+                    raise error
+            except NotImplementedError:
+                raise
+            except Exception as caught:
+                judged.expect(caught is error, expected="the block's own exception propagates",
+                              observed=repr(caught))
+            log.note(f"block: raised {error!r}")
+            after = await attempt(impl, lambda: breaker.call(fetching(users).func),
+                                  log, "next call")
+            judged.expect(after.raised(impl.CircuitOpenError) == failed,
+                          expected="judged like an exception raised through breaker.call: "
+                                   + ("a failure (is_failure says so): the next call rejected"
+                                      if failed else "excluded, so a success: the next call "
+                                                     "goes through"),
+                          observed=describe(impl, after), timeline=log.timeline())
+
+        run(judged, judged_like_call, impl)
 
     normal = Scenario("window_size 2, minimum_calls 2, threshold 50%: one block that fails "
                       "(ConnectionResetError), then one that exits normally")

@@ -8,7 +8,11 @@ expected wait is exact, and makes tenacity's own ``time.sleep`` raise.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+import os
+import time
+from contextlib import contextmanager
+from types import SimpleNamespace
+from typing import Any, Callable, Iterable, Iterator
 
 import pybreaker
 import requests
@@ -35,17 +39,18 @@ class Fetch:
     a wrapper such as tenacity's ``RetryError``.
     """
 
-    def __init__(self, service: FakeService, use: Callable[[Any], Any] = lambda user: user
-                 ) -> None:
+    def __init__(self, service: FakeService, use: Callable[[Any], Any] = lambda user: user,
+                 *, timeout: float = 2) -> None:
         self.service = service
         self.use = use
+        self.timeout = timeout
         self.raised: list[BaseException] = []
 
     def __call__(self) -> Any:
         if self.service.call_count >= LIMIT:
             raise TooManyCalls(f"more than {LIMIT} calls")
         try:
-            return self.use(self.service.fetch_json(USER, timeout=2))
+            return self.use(self.service.fetch_json(USER, timeout=self.timeout))
         except Exception as exc:
             self.raised.append(exc)
             raise
@@ -89,6 +94,34 @@ def same_waits(observed: list[float], expected: list[float]) -> bool:
         abs(o - e) <= TOLERANCE for o, e in zip(observed, expected))
 
 
+EAST = ("XST-5:30", "5 h 30 min east of GMT")  # POSIX TZ strings: no time zone database needed
+WEST = ("YST+7", "7 h west of GMT")
+
+
+@contextmanager
+def local_time_zone(zone: tuple[str, str] | None) -> Iterator[None]:
+    """Run the block with the process's local time zone set to ``zone`` (a POSIX ``TZ``).
+
+    A ``Retry-After`` date is GMT; code that reads it as local time (``time.mktime``, a
+    naive ``datetime``'s ``timestamp()``) is off by the zone's offset, which is 0 on a
+    machine set to UTC. Where ``time.tzset`` does not exist (Windows), the zone is left as is.
+    """
+    if zone is None or not hasattr(time, "tzset"):
+        yield
+        return
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = zone[0]
+    time.tzset()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
+
+
 def own_error(outcome: Outcome, fetch: Fetch) -> bool:
     """The retrying raised the very exception the last call raised."""
     return bool(fetch.raised) and outcome.error is fetch.raised[-1]
@@ -98,7 +131,7 @@ def own_error(outcome: Outcome, fetch: Fetch) -> bool:
 
 
 def test_retries_transient_failures_until_success(impl, clock):
-    """Retries connection errors, timeouts, 5xx and 429 until a success, and returns it"""
+    """Retries connection errors, timeouts, every 5xx (500 to 599) and 429 until a success, and returns it"""
     users = FakeService("users", clock).script(refused(), read_timeout(), 503, 429, 200)
     scenario = Scenario("the users service refuses the connection, times out, answers 503, "
                         "then 429, then 200; make_retrying(attempts=5)(fetch_user)")
@@ -126,7 +159,8 @@ def test_retries_transient_failures_until_success(impl, clock):
                     expected="the arguments passed on to every call: user 7's JSON returned",
                     observed=str(outcome), timeline=users.timeline())
     for label, reply in [("connection reset", reset()), ("connect timeout", connect_timeout()),
-                         ("500", 500), ("502", 502), ("504", 504)]:
+                         ("500", 500), ("501", 501), ("502", 502), ("504", 504),
+                         ("599", 599)]:
         clock = FakeClock()
         users = FakeService("users", clock).script(reply, 200)
         scenario = Scenario(f"the users service: {label}, then 200; "
@@ -142,7 +176,7 @@ def test_does_not_retry_permanent_failures(impl):
     """Never retries a 4xx, malformed JSON, a bug or Ctrl-C: one call, the same error raised, no wait"""
     cases: list[tuple[str, Any, Callable[[Any], Any]]] = [
         (f"answers {status}", status, lambda user: user)
-        for status in (400, 401, 403, 404, 409, 422)]
+        for status in (400, 401, 403, 404, 409, 418, 422, 499)]
     cases += [("answers 200 with a body that is not JSON", malformed_json(), lambda user: user),
               ("answers 200, and the code reads a field the body lacks (a KeyError: a bug)",
                200, lambda user: user["name"])]
@@ -207,6 +241,24 @@ def test_waits_follow_full_jitter(impl, clock, jitter):
                     observed=f"waits {shown(clock.sleeps)}; {outcome}",
                     timeline=users.timeline())
 
+    clock = FakeClock()
+    orders = FakeService("orders", clock).script(503, 503, 200, 503, 503, 200)
+    retrying = impl.make_retrying(attempts=3, base_delay=1.0, max_delay=100.0,
+                                  sleep=clock.sleep, wall_clock=clock.wall)
+    jitter.always(0.5)
+    scenario = Scenario("one retrying = make_retrying(attempts=3, base_delay=1, "
+                        "max_delay=100) used for two calls in turn; the orders service "
+                        "answers 503, 503, 200 to each; every random draw is 0.5")
+    for number in (1, 2):
+        before = len(clock.sleeps)
+        outcome = scenario.run(lambda: retrying(Fetch(orders)))
+        waits = clock.sleeps[before:]
+        scenario.expect(outcome.returned and same_waits(waits, [0.5, 1.0]),
+                        expected=f"call {number}: waits [0.5, 1] then the order; each call "
+                                 f"through the same retrying starts its count afresh",
+                        observed=f"waits {shown(waits)}; {outcome}",
+                        timeline=orders.timeline())
+
 
 def test_waits_are_capped_by_max_delay(impl, clock, jitter):
     """Never waits longer than max_delay, jitter included"""
@@ -220,6 +272,20 @@ def test_waits_are_capped_by_max_delay(impl, clock, jitter):
     scenario.expect(same_waits(clock.sleeps, expected),
                     expected=f"waits {shown(expected)}: the doubling stops at max_delay=4",
                     observed=f"waits {shown(clock.sleeps)}; {outcome}")
+
+    capped = FakeClock()
+    payments = FakeService("payments", capped).script(503, 503, 200)
+    jitter.always(0.5)
+    scenario = Scenario("the payments service answers 503, 503, then 200; every random "
+                        "draw is 0.5; make_retrying(attempts=3, base_delay=5, max_delay=2): "
+                        "a base above the cap is a valid setting")
+    outcome = run(impl, scenario, capped, Fetch(payments), attempts=3, base_delay=5.0,
+                  max_delay=2.0)
+    scenario.expect(outcome.returned and same_waits(capped.sleeps, [1.0, 1.0]),
+                    expected="waits [1, 1] (0.5 × min(2, 5 × 2**k)): the cap applies from the "
+                             "first wait; then the payment",
+                    observed=f"waits {shown(capped.sleeps)}; {outcome}",
+                    timeline=payments.timeline())
 
     seeded = FakeClock()
     orders = FakeService("orders", seeded).down(503)
@@ -237,7 +303,7 @@ def test_waits_are_capped_by_max_delay(impl, clock, jitter):
                     observed="; ".join(outside) or f"{len(seeded.sleeps)} waits")
 
 
-def test_makes_exactly_attempts_calls(impl, jitter):
+def test_makes_exactly_attempts_calls(impl, jitter, monkeypatch):
     """Makes exactly `attempts` calls and attempts - 1 waits; none after a success"""
     for attempts in (1, 2, 5):
         clock = FakeClock()
@@ -294,6 +360,19 @@ def test_makes_exactly_attempts_calls(impl, jitter):
                                  f"{'honoured' if calls > 1 else 'too long: give up'}",
                         observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}",
                         timeline=users.timeline())
+
+    clock = FakeClock()
+    users = FakeService("users", clock).always(error(503, latency=30))
+    monkeypatch.setattr(tenacity, "time", SimpleNamespace(monotonic=clock))
+    scenario = Scenario("the users service takes 30 s to answer each call, always 503; "
+                        "tenacity's own clock (time.monotonic) is the fake one here; "
+                        "make_retrying(attempts=4)(fetch_user with timeout=60)")
+    run(impl, scenario, clock, Fetch(users, timeout=60), attempts=4)
+    scenario.expect(users.call_count == 4 and len(clock.sleeps) == 3,
+                    expected="4 calls and 3 waits, 2 minutes in all: attempts is the only "
+                             "budget, however long each call takes (no stop_after_delay)",
+                    observed=f"{users.call_count} calls, waits {shown(clock.sleeps)}, "
+                             f"t={clock():g}", timeline=users.timeline())
 
 
 def test_the_caller_gets_the_services_own_error(impl, clock):
@@ -359,18 +438,23 @@ def test_honours_retry_after_in_seconds(impl, clock):
 
 
 def test_honours_retry_after_as_an_http_date(impl):
-    """Honours Retry-After as an HTTP-date, read against the injected wall clock"""
-    for status, ahead in ((503, 4), (429, 25)):
+    """Honours Retry-After as an HTTP-date (GMT, whatever the machine's time zone), read against the injected wall clock"""
+    for status, ahead, zone in ((503, 4, None), (429, 25, None), (503, 4, EAST),
+                                (429, 25, WEST)):
         clock = FakeClock()
         date = clock.http_date(ahead)
         users = FakeService("users", clock).script(error(status, retry_after=date), 200)
+        where = f"; the machine's local time zone is {zone[1]}" if zone else ""
         scenario = Scenario(f"the users service answers {status} with Retry-After: {date} "
-                            f"(the wall clock says {clock.http_date()}), then 200; "
+                            f"(the wall clock says {clock.http_date()}), then 200{where}; "
                             f"make_retrying(attempts=3, max_delay=30, "
                             f"wall_clock=fake_wall_clock)(fetch_user)")
-        outcome = run(impl, scenario, clock, Fetch(users), attempts=3, max_delay=30.0)
+        with local_time_zone(zone):
+            outcome = run(impl, scenario, clock, Fetch(users), attempts=3, max_delay=30.0)
         scenario.expect(same_waits(clock.sleeps, [float(ahead)]) and outcome.returned,
-                        expected=f"one wait of {ahead} s, until that date; then the user",
+                        expected=f"one wait of {ahead} s, until that date; then the user"
+                                 + (" (an HTTP-date is GMT: never read it as local time)"
+                                    if zone else ""),
                         observed=f"waits {shown(clock.sleeps)}; {outcome}",
                         timeline=users.timeline())
     clock = FakeClock()
@@ -409,20 +493,21 @@ def test_stops_when_retry_after_exceeds_max_delay(impl):
 
 
 def test_retry_after_only_on_429_and_503(impl, clock, jitter):
-    """Reads Retry-After only on 429 and 503, and only when readable; otherwise full jitter"""
+    """Reads Retry-After only on 429 and 503, and only when present and readable; otherwise full jitter"""
     users = FakeService("users", clock).script(error(500, retry_after=5),
                                                error(502, retry_after=5),
-                                               error(503, retry_after="soon"), 200)
+                                               error(503, retry_after="soon"), 429, 200)
     jitter.always(0.5)
     scenario = Scenario("the users service answers 500 with Retry-After: 5, 502 with "
-                        "Retry-After: 5, 503 with Retry-After: soon, then 200; every random "
-                        "draw is 0.5; make_retrying(attempts=4, base_delay=1, "
-                        "max_delay=10)(fetch_user)")
-    outcome = run(impl, scenario, clock, Fetch(users), attempts=4, base_delay=1.0,
+                        "Retry-After: 5, 503 with Retry-After: soon, 429 with no Retry-After, "
+                        "then 200; every random draw is 0.5; make_retrying(attempts=5, "
+                        "base_delay=1, max_delay=10)(fetch_user)")
+    outcome = run(impl, scenario, clock, Fetch(users), attempts=5, base_delay=1.0,
                   max_delay=10.0)
-    scenario.expect(outcome.returned and same_waits(clock.sleeps, [0.5, 1.0, 2.0]),
-                    expected="waits [0.5, 1, 2]: full jitter each time (a 500 or 502 does not "
-                             "set the pace, and 'soon' is no number of seconds), then the user",
+    scenario.expect(outcome.returned and same_waits(clock.sleeps, [0.5, 1.0, 2.0, 4.0]),
+                    expected="waits [0.5, 1, 2, 4]: full jitter each time (a 500 or 502 does "
+                             "not set the pace, 'soon' is no number of seconds, and a 429 that "
+                             "names no delay leaves it to the backoff), then the user",
                     observed=f"{outcome}; waits {shown(clock.sleeps)}",
                     timeline=users.timeline())
 

@@ -173,7 +173,8 @@ def test_every_lesson_has_a_learner_part_smaller_than_its_reference():
         written = learner_lines(reference, lesson.starter_file.read_text())
         mutants = reference_mutants(lesson)
         ours = [m for m in mutants if written.intersection(m.lines)]
-        assert 0 < len(ours) < len(mutants), lesson.slug
+        # <=: a configuration lesson (13) hands over signatures only, so all of it is written
+        assert 0 < len(ours) <= len(mutants), lesson.slug
 
 
 # -- the equivalents file ------------------------------------------------------------------

@@ -72,11 +72,13 @@ class Scenario:
         """Run ``action`` and capture what it returned or raised.
 
         ``NotImplementedError`` is not captured: it means the learner has not written this
-        part yet, and the report says so instead of judging the outcome.
+        part yet, and the report says so instead of judging the outcome. Nor is
+        ``MemoryError``: running out of memory is never an outcome a check asks for, and the
+        report names it directly.
         """
         try:
             return Outcome(value=action())
-        except NotImplementedError:
+        except (NotImplementedError, MemoryError):
             raise
         except Exception as exc:  # the learner's code may raise anything; we judge it
             return Outcome(error=exc)

@@ -52,3 +52,26 @@ def _lesson_of(entry: Path) -> manifest.Lesson:
         if lesson is not None:
             return lesson
     raise LookupError(f"{entry} is not inside a lesson's catalogue folder")
+
+
+def rewrite(namespace: dict[str, Any], entry_file: str, *replacements: tuple[str, str],
+            source: str = "reference") -> None:
+    """Run the lesson's reference (or ``source="starter"``) in ``namespace``, with each
+    ``(old, new)`` text replacement applied first: "the reference, except these lines".
+
+    Unlike :func:`inherit`, the code runs in the entry's own namespace, so module-level
+    functions look each other up there: an entry that redefines ``is_transient`` after
+    ``rewrite(globals(), __file__, source="starter")`` changes it for every function that
+    calls it. Each ``old`` must occur exactly once, so an entry cannot silently stop biting
+    when the reference changes.
+    """
+    lesson = _lesson_of(Path(entry_file))
+    path = lesson.reference_file if source == "reference" else lesson.starter_file
+    text = path.read_text()
+    for old, new in replacements:
+        count = text.count(old)
+        if count != 1:
+            raise ValueError(f"{entry_file}: the text to replace occurs {count} times in "
+                             f"{path} (exactly once is needed): {old!r}")
+        text = text.replace(old, new)
+    exec(compile(text, entry_file, "exec"), namespace)  # graded as the entry's own code

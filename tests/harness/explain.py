@@ -16,6 +16,11 @@ from .loader import MissingName
 Explanation = list[tuple[str, str]]
 
 
+def timed_out(error: BaseException) -> bool:
+    """Whether a check was stopped by its time limit (pytest-timeout's signal method)."""
+    return type(error).__name__ == "Failed" and str(error).startswith("Timeout")
+
+
 def explain(error: BaseException, graded_file: Path | None, root: Path) -> Explanation:
     shown = _shown(graded_file, root) if graded_file else "your module"
     if isinstance(error, CheckFailed):
@@ -36,16 +41,26 @@ def explain(error: BaseException, graded_file: Path | None, root: Path) -> Expla
         return [("", str(error) + (f" ({where[0]})" if where else ""))]
     if isinstance(error, NetworkBlocked):
         return [("", str(error))]
-    if type(error).__name__ == "Failed" and "Timeout" in str(error):
+    if timed_out(error):
         stuck = f"; your code was at {where[0]}, in {where[1]}" if where else ""
         return [("", f"timed out: the check did not finish within its time limit{stuck}. "
                      f"An infinite loop, a deadlock, or a wait that never ends?")]
+    if isinstance(error, MemoryError):
+        place = f" ({where[0]}, in {where[1]})" if where else ""
+        return [("", f"your code ran out of memory{place}: the grader caps the memory one "
+                     f"grading may use. A list or dict that grows without bound?")]
     message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     if where:
         return [("", f"your code raised {message}"), ("where", f"{where[0]}, in {where[1]}")]
     if isinstance(error, AssertionError):
         return [("", message)]
     return [("", f"the check stopped on {message} (not inside {shown})")]
+
+
+def learner_frame(error: BaseException, graded_file: Path | None,
+                  root: Path) -> tuple[str, str] | None:
+    """``("path, line N", function)``: where in the graded file ``error`` was raised."""
+    return _learner_frame(error.__traceback__, graded_file, root)
 
 
 def _learner_frame(tb: TracebackType | None, graded_file: Path | None,

@@ -7,8 +7,10 @@ code": the guards use that list to tell the learner's real sleeps from the harne
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -70,3 +72,30 @@ class LearnerModule:
 
     def __repr__(self) -> str:
         return f"<graded module {self._shown_path}>"
+
+
+def required_names(tests_dir: Path) -> list[str]:
+    """The public names a lesson's checks use: every ``impl.NAME`` in its check files.
+
+    Checked once, right after the import, so that a missing name is reported once (like a
+    syntax error) instead of failing every check that touches it.
+    """
+    names: set[str] = set()
+    for path in sorted(tests_dir.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id == "impl" and not node.attr.startswith("_"):
+                names.add(node.attr)
+    return sorted(names)
+
+
+def missing_names(module: ModuleType, tests_dir: Path) -> list[str]:
+    """The names the lesson's checks use that ``module`` does not define.
+
+    A quick textual scan first (a superset: it also sees ``impl.X`` in comments); the exact
+    reading of the check files only when that scan finds something missing.
+    """
+    text = " ".join(path.read_text() for path in tests_dir.glob("test_*.py"))
+    maybe = {name for name in re.findall(r"\bimpl\.([A-Za-z]\w*)", text)
+             if not hasattr(module, name)}
+    return [name for name in required_names(tests_dir) if name in maybe] if maybe else []

@@ -22,7 +22,7 @@ from fake_services import FakeClock, FakeNetwork
 from kata import manifest
 
 from . import guards, loader
-from .explain import explain
+from .explain import explain, timed_out
 from .variants import LEARNER, STARTER, Variant, audit_variants
 
 _CLEAN_STARTER_ERRORS = (NotImplementedError, AssertionError, loader.MissingName)
@@ -75,9 +75,14 @@ def impl(request: pytest.FixtureRequest) -> loader.LearnerModule:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    """A fresh fake monotonic clock at t=0."""
-    return FakeClock()
+def clock() -> Iterator[FakeClock]:
+    """A fresh fake monotonic clock at t=0.
+
+    While a check uses it, graded code that reads the real clock or waits for real is stopped
+    at once with a message naming the call (``guards.fake_time``).
+    """
+    with guards.fake_time():
+        yield FakeClock()
 
 
 @pytest.fixture
@@ -100,10 +105,25 @@ def pytest_runtest_makereport(item: pytest.Item,
     if variant.kind == LEARNER:
         if report.failed and call.excinfo is not None:
             report.kata_explanation = explain(call.excinfo.value, variant.path, manifest.ROOT)
+            report.kata_timed_out = timed_out(call.excinfo.value)
+            if guards.real_clock_read is not None:
+                report.kata_explanation.append(("note", real_clock_note(guards.real_clock_read)))
         return report
     if variant.must_fail:
         _invert(report, call, variant)
     return report
+
+
+def real_clock_note(read: tuple[str, str]) -> str:
+    call, where = read
+    try:
+        path, line = where.rsplit(", ", 1)
+        where = f"{Path(path).resolve().relative_to(manifest.ROOT)}, {line}"
+    except ValueError:
+        pass
+    return (f"your code read the real clock, {call} ({where}), while this check runs on a fake "
+            f"one: read the injected `clock` instead (the check moves it; the real clock "
+            f"barely moves during a check)")
 
 
 def _invert(report: pytest.TestReport, call: pytest.CallInfo[None], variant: Variant) -> None:

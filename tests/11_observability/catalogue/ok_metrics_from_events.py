@@ -1,4 +1,5 @@
-"""Correct, built differently: metrics count the event stream; reading state switches lazily."""
+"""Correct, built differently: metrics count the events as they are made (under the lock);
+reading state derives HALF_OPEN without switching."""
 
 ACCEPTED = True
 
@@ -64,19 +65,18 @@ def is_failure_result_by_default(result):
 
 
 class _Tally:
-    """The breaker's first listener: metrics are nothing but counted events."""
+    """Metrics are nothing but counted events: each one is counted as it is made, under the
+    breaker's lock, so a snapshot's counts always match its state."""
 
     def __init__(self):
-        self._lock = threading.Lock()
         self._counts = Counter()
 
     def __call__(self, event):
-        with self._lock:
-            self._counts[event.kind] += 1
+        self._counts[event.kind] += 1
+        return event
 
     def counts(self):
-        with self._lock:
-            return Counter(self._counts)
+        return Counter(self._counts)
 
 
 class CircuitBreaker:
@@ -101,19 +101,19 @@ class CircuitBreaker:
         self._state, self._changed_at, self._period = State.CLOSED, clock(), 0
         self._failures_in_a_row = self._trial_wins = self._trials = 0
         self._tally = _Tally()
-        self._subscribers = (self._tally,)
+        self._subscribers = ()
         if on_state_change is not None:
             self._subscribers += (lambda event: event.kind == STATE_CHANGE
                                   and on_state_change(event.from_state, event.to_state),)
 
-    # reading the state performs the lazy OPEN -> HALF_OPEN switch (announced once)
+    # reading the state derives HALF_OPEN once the timeout has passed; the switch itself (and
+    # its event) happens when the next call arrives
     @property
     def state(self):
         with self._guard:
-            events = self._maybe_half_open(self._clock())
-            state = self._state
-        self._deliver(events)
-        return state
+            if self._state is State.OPEN and self._clock() - self._changed_at >= self._timeout:
+                return State.HALF_OPEN
+            return self._state
 
     @property
     def failure_count(self):
@@ -127,7 +127,7 @@ class CircuitBreaker:
     def metrics(self):
         with self._guard:
             state, since = self._state, self._clock() - self._changed_at
-        counts = self._tally.counts()
+            counts = self._tally.counts()
         judged = counts[SUCCESS] + counts[FAILURE]
         return Metrics(calls=judged + counts[IGNORED], successes=counts[SUCCESS],
                        failures=counts[FAILURE], rejections=counts[REJECTED],
@@ -154,7 +154,7 @@ class CircuitBreaker:
                 if self._state is State.OPEN:
                     wait = max(0.0, self._changed_at + self._timeout - now)
                 rejection = CircuitOpenError(self.name, wait)
-                events.append(Event(REJECTED, self.name, now, error=rejection))
+                events.append(self._tally(Event(REJECTED, self.name, now, error=rejection)))
         self._deliver(events)
         if rejection is not None:
             raise rejection
@@ -173,7 +173,7 @@ class CircuitBreaker:
     def _finish(self, period, kind, error):
         with self._guard:
             now = self._clock()
-            events = [Event(kind, self.name, now, error=error)]
+            events = [self._tally(Event(kind, self.name, now, error=error))]
             if period == self._period:
                 events += self._judge(kind, now)
         self._deliver(events)
