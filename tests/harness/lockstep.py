@@ -35,7 +35,9 @@ from types import FrameType
 from typing import Any, Callable, Collection
 
 #: Instructions during which a thread may block (acquiring a lock is a call or a `with`).
-_MAY_BLOCK = frozenset(name for name in dis.opmap if "CALL" in name or "WITH" in name)
+#: PRECALL (Python 3.11) only gets a call ready: it never runs one.
+_MAY_BLOCK = frozenset(name for name in dis.opmap
+                       if ("CALL" in name or "WITH" in name) and name != "PRECALL")
 #: How long to wait for a thread that has not come back from an instruction that cannot block.
 _PATIENCE = 1.0
 #: How long a thread that may just have released a lock waits for the blocked one, per look.
