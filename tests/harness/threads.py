@@ -28,7 +28,7 @@ from typing import Any, Callable, Collection
 
 from fake_services import FakeClock
 from fake_services.service import Call
-from harness import Outcome
+from harness import Outcome, guards
 
 #: How long a check waits for threads to arrive somewhere or to finish (real seconds).
 WAIT = 1.0
@@ -266,14 +266,19 @@ def waiting_inside(thread: threading.Thread, graded: Collection[str],
 
 
 def _place(thread: threading.Thread, graded: Collection[str]) -> tuple[Any, int] | None:
-    """Where ``thread`` is, if it is in graded code or in ``threading`` called from it."""
+    """Where ``thread`` is, if it is in graded code or in ``threading`` called from it (through
+    the grader's guard on real waits, when it is installed)."""
     frame = sys._current_frames().get(thread.ident or -1)
     top = frame
-    while frame is not None and frame.f_code.co_filename == threading.__file__:
+    while frame is not None and frame.f_code.co_filename in _WAITING_CODE:
         frame = frame.f_back
     if frame is None or frame.f_code.co_filename not in graded or top is None:
         return None
     return top.f_code, top.f_lasti
+
+
+#: Code a thread waits in on behalf of its caller: ``threading`` and the grader's guards.
+_WAITING_CODE = frozenset({threading.__file__, guards.__file__})
 
 
 def _sleeping(thread: threading.Thread) -> bool:
