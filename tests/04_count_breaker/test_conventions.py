@@ -20,3 +20,8 @@ def test_recovery_admits_a_trial_after_any_timeout(impl, clock):
 def test_the_open_period_starts_when_the_failure_returns(impl, clock):
     """The open period starts when the failing call comes back, not when it started (a 10 s timeout)"""
     rechecks.open_period_starts_when_the_failure_returns(impl, clock, KIND)
+
+
+def test_a_call_that_ends_after_the_breaker_opened_changes_nothing(impl, clock):
+    """A call admitted before the breaker opened changes nothing when it ends: no new open time, no closing"""
+    rechecks.late_results_of_a_nested_trip(impl, clock, KIND)

@@ -16,6 +16,8 @@ lesson re-checks the ones it states, with the checks below, written once:
   (lessons 6-11);
 * :func:`open_period_starts_when_the_failure_returns`: the open time is read when the
   tripping call (or a failed trial) comes back, not when it started (lessons 4-8);
+* :func:`late_results_of_a_nested_trip`: the same rule with one thread, a call during which
+  another caller trips the breaker (lessons 4-5);
 * :func:`trial_places_are_per_period`: from lesson 7 on, ``half_open_max_calls`` counts the
   trials of one half-open period, so a trial that ends gives no place back (lessons 7-8);
 * :func:`default_rules_judge_outcomes`: lesson 5's default failure rules, through the breaker
@@ -226,15 +228,15 @@ class Story:
              takes: float = 0.0, inside: Callable[[], Any] | None = None) -> Outcome:
         """One call: it fails (connection refused), raises ``raises``, or returns ``returns``
         (the user's JSON when not given); through ``through`` (a decorated function) instead
-        of the lesson's way of calling, when given. It takes ``takes`` seconds of the fake
-        clock, and runs ``inside()`` (another caller arriving meanwhile) before it ends."""
+        of the lesson's way of calling, when given. While it runs, ``inside()`` happens (another
+        caller arrives meanwhile), then it takes ``takes`` seconds of the fake clock."""
 
         def protected() -> Any:
             self.reached += 1
-            if takes:
-                self.clock.advance(takes)
             if inside is not None:
                 inside()
+            if takes:
+                self.clock.advance(takes)
             if raises is not None:
                 raise raises
             if fails:
@@ -606,6 +608,53 @@ def open_period_starts_when_the_failure_returns(impl: Any, clock: FakeClock,
     story.at(86)
     story.expect_admitted("a trial at t=86", why="30.5 s after re-opening at t=55.5")
     story.expect_state("CLOSED", why="one trial success closes it (trials=1)")
+
+
+def late_results_of_a_nested_trip(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """Lessons 4-5, one thread: a call admitted while CLOSED, during which another caller's
+    failure trips the breaker, changes nothing when it ends: its failure neither re-opens nor
+    moves the open time, its success neither closes nor counts as a trial."""
+    for fails in (True, False):
+        start = clock()
+        story = Story(impl, kind, clock, Settings(trips_after=2, recovery_timeout=30, trials=1),
+                      f"a failure at t={start:g}; at t={start + 5:g} call X is admitted; while it "
+                      f"runs another caller fails, which trips the breaker; X ends 10 s later "
+                      f"with a {'failure' if fails else 'success'}")
+        story.expect_admitted("failure 1", fails=True, why="the breaker is closed")
+        story.at(start + 5)
+        inner: list[Outcome] = []
+        before = story.reached
+        outcome = story.call("call X", fails=fails, takes=10,
+                             inside=lambda: inner.append(story.call("another caller's failure",
+                                                                    fails=True)))
+        story.scenario.expect(story.reached == before + 2 and not story.rejected(outcome)
+                              and (outcome.raised(FAILURE) if fails else outcome.returned),
+                              expected="call X admitted (the breaker is closed when X "
+                                       "arrives), and it ends with its own "
+                                       + ("failure" if fails else "result"),
+                              observed=f"call X {story.describe(outcome)}",
+                              timeline=story.timeline())
+        story.scenario.expect(bool(inner) and not story.rejected(inner[0])
+                              and inner[0].raised(FAILURE),
+                              expected="the other caller, arriving while X runs, is admitted "
+                                       "and fails (the 2nd failure: it trips the breaker)",
+                              observed=("the other caller " + story.describe(inner[0])
+                                        if inner else "nobody arrived"),
+                              timeline=story.timeline())
+        if fails:
+            story.at(start + 35.5)
+            story.expect_admitted(f"a call at t={start + 35.5:g}",
+                                  why=f"30.5 s after the breaker opened at t={start + 5:g}: a "
+                                      f"trial. X's failure came back later, at "
+                                      f"t={start + 15:g}, but X was admitted before the breaker "
+                                      f"opened: it changes nothing, and only the transition "
+                                      f"into OPEN stamps the open time")
+        else:
+            story.expect_rejected(f"a call at t={story.clock():g}",
+                                  why=f"open since t={start + 5:g}: X's success came back "
+                                      f"after the breaker opened, but X was admitted before; "
+                                      f"it is no trial and closes nothing")
+        clock.advance(100)
 
 
 def trial_places_are_per_period(impl: Any, clock: FakeClock, kind: Kind) -> None:
