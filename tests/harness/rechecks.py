@@ -22,6 +22,8 @@ lesson re-checks the ones it states, with the checks below, written once:
   trials of one half-open period, so a trial that ends gives no place back (lessons 7-8);
 * :func:`default_rules_judge_outcomes`: lesson 5's default failure rules, through the breaker
   (lessons 6-8);
+* :func:`racing_failures_open_once` and :func:`racing_callers_half_open_once`: the same races
+  with a listener: one transition, announced once (lesson 6);
 * :func:`racing_trials_are_bounded` and :func:`racing_failures_are_all_counted`: two threads
   made to take turns one bytecode instruction at a time inside the learner's module
   (:mod:`harness.lockstep`), so an unlocked check-then-act or read-modify-write is caught on
