@@ -310,6 +310,30 @@ def test_excluded_exceptions_never_count(impl, clock, network):
                              "wins over is_failure", observed=f"state {state_of(breaker)}",
                     timeline=caller.timeline())
 
+    class BrokenPredicate(Exception):
+        """What a failure predicate with a bug raises."""
+
+    def broken(exc: BaseException) -> bool:
+        raise BrokenPredicate(f"cannot judge {type(exc).__name__}")
+
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30, clock=clock,
+                                  is_failure=broken,
+                                  exclude=(kind for kind in (LookupError, requests.Timeout)))
+    scenario = Scenario("CircuitBreaker(failure_threshold=1, is_failure=broken (it raises "
+                        "whatever it is given), exclude=<a generator of LookupError and "
+                        "requests.Timeout>); the function raises KeyError 3 times")
+    caller = Caller(impl, breaker, read_email, clock, scenario)
+    for number in range(1, 4):
+        outcome = caller.call()
+        expect_passed_through(scenario, caller, None, outcome,
+                              what=f"KeyError {number} (excluded: is_failure is never asked "
+                                   f"about it, so its bug cannot turn it into a failure; "
+                                   f"`exclude` may be any iterable, a generator too)")
+    scenario.expect(breaker.state == impl.State.CLOSED,
+                    expected="state CLOSED: an excluded error is a success, whatever "
+                             "is_failure would have said", observed=f"state {state_of(breaker)}",
+                    timeline=caller.timeline())
+
 
 def test_returned_server_error_counts_but_reaches_the_caller(impl, clock, network):
     """A returned (not raised) 503 response counts as a failure, and the caller still gets it"""

@@ -25,3 +25,13 @@ def test_rejection_carries_name_and_retry_after(impl, clock):
 def test_a_predicate_that_raises_counts_as_a_failure(impl, clock):
     """A failure predicate that raises counts the call as a failure, and its exception reaches the caller"""
     rechecks.raising_predicate_counts_as_failure(impl, clock, KIND)
+
+
+def test_the_open_period_starts_when_the_failure_returns(impl, clock):
+    """The open period starts when the failing call comes back, not when it started (a 10 s timeout)"""
+    rechecks.open_period_starts_when_the_failure_returns(impl, clock, KIND)
+
+
+def test_a_call_that_ends_after_the_breaker_opened_changes_nothing(impl, clock):
+    """A call admitted before the breaker opened changes nothing when it ends: no new open time, no closing"""
+    rechecks.late_results_of_a_nested_trip(impl, clock, KIND)

@@ -8,15 +8,17 @@ every time, and a correct breaker only pays a short barrier timeout.
 
 from __future__ import annotations
 
+import time
 from typing import Any, Callable
 
 import requests
 
 from fake_services import FakeService, read_timeout, refused
-from harness import Outcome, Scenario
-from harness.threads import WAIT, Crowd, Meeting, Stage, Transitions
+from harness import Outcome, Scenario, loader, rechecks
+from harness.threads import WAIT, Crowd, Meeting, Stage, Transitions, waiting_inside
 
 USER = "/users/42"
+KIND = rechecks.Kind(build=rechecks.count_breaker())
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -210,13 +212,25 @@ def test_half_open_admits_at_most_max_calls(impl):
                                 expected=f"trial call {number} admitted (and held in the "
                                          f"service)",
                                 observed=str(trial), timeline=users.timeline())
+            deadline = time.monotonic() + WAIT
             extra = crowd.start("one more caller", lambda: breaker.call(get_user))
-            if not stage.wait_for(lambda: extra.done or gate.arrived > 1 + limit):
-                crowd.reraise_unwritten()
-                scenario.fail(expected="the extra caller rejected at once with CircuitOpenError",
-                              observed="it was neither rejected nor admitted within 1 s: it is "
-                                       "waiting for a permit, but callers beyond "
-                                       "half_open_max_calls must be turned away at once")
+            settled = lambda: extra.done or gate.arrived > 1 + limit  # noqa: E731
+            while not stage.wait_for(settled, 0.005):
+                assert extra.thread is not None
+                if waiting_inside(extra.thread, loader.graded_files):
+                    scenario.fail(expected="the extra caller rejected at once with "
+                                           "CircuitOpenError",
+                                  observed="it is waiting inside your breaker (its thread "
+                                           "sleeps there) while the trials are in flight: "
+                                           "callers beyond half_open_max_calls must be turned "
+                                           "away at once, never made to wait for a permit")
+                if time.monotonic() > deadline:
+                    crowd.reraise_unwritten()
+                    scenario.fail(expected="the extra caller rejected at once with "
+                                           "CircuitOpenError",
+                                  observed="it was neither rejected nor admitted within 1 s: it "
+                                           "is waiting for a permit, but callers beyond "
+                                           "half_open_max_calls must be turned away at once")
             crowd.reraise_unwritten()
             error = extra.outcome.error if extra.outcome else None
             scenario.expect(rejected(impl, extra.outcome) and users.call_count == 1 + limit,
@@ -309,138 +323,14 @@ def test_listener_may_read_the_breaker(impl, clock):
 
 # -- the races ---------------------------------------------------------------------------------
 
-def test_no_lost_counts(impl):
-    """Failures recorded by many threads at once are all counted"""
-    threads, rounds = 4, 2
-    with Stage() as stage:
-        clock = stage.clock()
-        users = FakeService("users", clock.for_services()).always(refused())
-        gate = stage.gate()
-        users.before_reply(gate)
-        breaker = impl.CircuitBreaker(failure_threshold=1000, recovery_timeout=30, name="users",
-                                      clock=clock)
-        scenario = Scenario(f"{threads} callers fail at the same moment (connection refused), "
-                            f"{rounds} times over; failure_threshold 1000")
-        for round_number in range(1, rounds + 1):
-            gate.close()
-            crowd = Crowd(stage)
-            crowd.start_together({f"caller {number}": lambda: breaker.call(fetcher(users))
-                                  for number in range(1, threads + 1)})
-            gather(scenario, stage, crowd,
-                   lambda: gate.arrived == threads * round_number or bool(crowd.finished),
-                   f"all {threads} callers admitted (the breaker is closed)", users.timeline)
-            scenario.expect(not crowd.finished,
-                            expected=f"all {threads} callers admitted (the breaker is closed)",
-                            observed=crowd.describe(), timeline=users.timeline())
-            clock.meet(threads)  # each racer's next clock call waits for the others
-            gate.open()
-            finish(scenario, crowd, users.timeline)
-            clock.stop_meeting()
-            odd = [c for c in crowd.callers if not c.outcome.raised(requests.ConnectionError)]
-            scenario.expect(not odd, expected="each caller gets its own ConnectionError",
-                            observed="\n".join(str(c) for c in odd))
-        count = breaker.failure_count
-        total = threads * rounds
-        scenario.expect(count == total,
-                        expected=f"failure_count {total}: every failure counted",
-                        observed=f"failure_count {count}"
-                                 + (f": {total - count} failures lost (failures recorded at the "
-                                    f"same moment overwrote each other)"
-                                    if isinstance(count, int) and count < total else ""),
-                        timeline=users.timeline())
-
-
-def test_one_open_transition_when_failures_race(impl):
+def test_one_open_transition_when_failures_race(impl, clock):
     """Failures racing to trip the breaker open it once, and are reported once"""
-    threads = 4
-    with Stage() as stage:
-        clock = stage.clock()
-        listener = stage.listener()
-        users = FakeService("users", clock.for_services()).always(refused())
-        gate = stage.gate(closed=False)
-        users.before_reply(gate)
-        breaker = impl.CircuitBreaker(failure_threshold=3, recovery_timeout=30, name="users",
-                                      on_state_change=listener, clock=clock)
-        get_user = fetcher(users)
-        scenario = Scenario(f"failure_threshold 3; two failures, then {threads} callers fail at "
-                            f"the same moment (connection refused)")
-        scenario.run(lambda: breaker.call(get_user))
-        scenario.run(lambda: breaker.call(get_user))
-        gate.close()
-        crowd = Crowd(stage)
-        crowd.start_together({f"caller {number}": lambda: breaker.call(get_user)
-                              for number in range(1, threads + 1)})
-        gather(scenario, stage, crowd, lambda: gate.arrived == 2 + threads or bool(crowd.finished),
-               f"all {threads} callers admitted (2 failures of 3: still closed)", users.timeline)
-        scenario.expect(not crowd.finished,
-                        expected=f"all {threads} callers admitted (2 failures of 3: still closed)",
-                        observed=crowd.describe(), timeline=users.timeline())
-        clock.meet(threads)
-        listener.meet(threads)
-        gate.open()
-        finish(scenario, crowd, users.timeline)
-        odd = [c for c in crowd.callers if not c.outcome.raised(requests.ConnectionError)]
-        scenario.expect(not odd,
-                        expected="each caller gets its own ConnectionError (all were admitted "
-                                 "while CLOSED)",
-                        observed="\n".join(str(c) for c in odd), timeline=users.timeline())
-        expected = transitions(impl, "CLOSED>OPEN")
-        scenario.expect(listener.events == expected,
-                        expected="exactly one transition reported: CLOSED→OPEN",
-                        observed=listener.describe(), timeline=users.timeline())
-        clock.advance(1)
-        after = attempt(scenario, stage, lambda: breaker.call(get_user), users.timeline)
-        scenario.expect(rejected(impl, after) and users.call_count == 2 + threads,
-                        expected="the breaker is open: one second later a call is rejected "
-                                 "without reaching the service",
-                        observed=f"{after}; {users.call_count} calls",
-                        timeline=users.timeline())
+    rechecks.racing_failures_open_once(impl, clock, KIND)
 
 
-def test_one_trial_transition_when_callers_race(impl):
+def test_one_trial_transition_when_callers_race(impl, clock):
     """Callers racing the first call after the timeout: one transition, max-calls trials"""
-    threads = 5
-    for allowed in (1, 2):
-        with Stage() as stage:
-            clock = stage.clock()
-            listener = stage.listener()
-            users = FakeService("users", clock.for_services()).script(refused())
-            gate = stage.gate(closed=False)
-            users.before_reply(gate)
-            breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30,
-                                          success_threshold=allowed,
-                                          half_open_max_calls=allowed, name="users",
-                                          on_state_change=listener, clock=clock)
-            get_user = fetcher(users)
-            scenario = Scenario(f"half_open_max_calls {allowed}; the breaker opened at t=0 "
-                                f"(recovery_timeout 30); at t=31 {threads} callers arrive at "
-                                f"the same moment; trial calls are held inside the service")
-            scenario.run(lambda: breaker.call(get_user))
-            clock.advance(31)
-            gate.close()
-            clock.meet(threads)
-            listener.meet(threads)
-            crowd = Crowd(stage)
-            crowd.start_together({f"caller {number}": lambda: breaker.call(get_user)
-                                  for number in range(1, threads + 1)})
-            gather(scenario, stage, crowd,
-                   lambda: gate.arrived - 1 + len(crowd.finished) >= threads,
-                   "every caller either admitted (inside the service) or rejected at once",
-                   users.timeline)
-            trials = gate.arrived - 1
-            turned_away = [c for c in crowd.finished if rejected(impl, c.outcome)]
-            scenario.expect(trials == allowed and len(turned_away) == threads - allowed,
-                            expected=f"exactly {allowed} trial call(s) reach the service; the "
-                                     f"other {threads - allowed} callers get CircuitOpenError",
-                            observed=f"{trials} trial calls reached the service; "
-                                     f"{len(turned_away)} callers rejected",
-                            timeline=users.timeline())
-            expected = transitions(impl, "CLOSED>OPEN", "OPEN>HALF_OPEN")
-            scenario.expect(listener.events == expected,
-                            expected="CLOSED→OPEN, then exactly one OPEN→HALF_OPEN",
-                            observed=listener.describe(), timeline=users.timeline())
-            gate.open()
-            finish(scenario, crowd, users.timeline)
+    rechecks.racing_callers_half_open_once(impl, clock, KIND)
 
 
 def test_protected_call_runs_outside_the_lock(impl):

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import pytest
 from harness import Scenario
-from harness.breaker_calls import FAILED, OK, REJECTED, outcome_of, outcomes_of
+from harness.breaker_calls import FAILED, OK, REJECTED, Answers, outcome_of, outcomes_of
 
 from fake_services import FakeNetwork, FakeService
 
@@ -132,7 +132,8 @@ def test_window_of_size_one(impl, clock):
 
 
 def _cost_per_call(window: Any, calls: int, give_up: float) -> float | None:
-    """The best time (seconds) one ``record`` plus one read of ``failure_rate`` took, over 3
+    """The best time (seconds) one ``record`` plus one read of ``total``, ``failures`` and
+    ``failure_rate`` took, over 3
     runs of ``calls``. A run is cut short once it has taken more than ``give_up`` seconds per
     call for at least 50 ms (a pause of the machine alone never lasts that long in all three
     runs); None when all three were cut short."""
@@ -141,7 +142,7 @@ def _cost_per_call(window: Any, calls: int, give_up: float) -> float | None:
         started = time.perf_counter()
         for number in range(calls):
             window.record(number % 4 == 0)
-            window.failure_rate
+            window.total, window.failures, window.failure_rate
             if number % 100 == 99:
                 elapsed = time.perf_counter() - started
                 if elapsed > 0.05 and elapsed > give_up * (number + 1):
@@ -167,15 +168,15 @@ def _fill(window: Any, count: int, give_up: float) -> bool:
 
 
 def test_window_cost_does_not_grow_with_its_size(impl):
-    """Recording an outcome and reading the rate cost the same in a window of 100 and of 50,000"""
+    """Recording an outcome and reading the window cost the same in a window of 100 and of 50,000"""
     # Judged by a ratio measured in the same run, never against a fixed time: on any machine a
     # constant-time window costs about as much per call at 50,000 as at 100 (1.0x to 1.3x on
     # the kata's machines), while list.pop(0) shifts 50,000 slots on every call (40x to 60x)
     # and sum() over the window walks them (hundreds of times).
     small, large, limit = 100, 50_000, 3.0
     scenario = Scenario(f"CountWindow({small}) and CountWindow({large:,}), each filled, then "
-                        f"outcomes recorded with failure_rate read after each, as a breaker "
-                        f"does; the cost per call compared")
+                        f"outcomes recorded with total, failures and failure_rate read after "
+                        f"each, as a breaker does; the cost per call compared")
     tiny = impl.CountWindow(small)
     _fill(tiny, small, give_up=1.0)
     base = _cost_per_call(tiny, 2000, give_up=1.0)
@@ -502,7 +503,7 @@ def test_thresholds_other_than_fifty(impl, clock):
              (29, 100, "S" * 71 + "F" * 29, True), (57, 100, "S" * 43 + "F" * 57, True),
              (58, 100, "S" * 43 + "F" * 57 + "S", False)]
     for threshold, size, answers, opens in cases:
-        users = FakeService("users", clock).script(*pattern(answers), 200)
+        users = Answers("users", answers)
         breaker = impl.CircuitBreaker(failure_rate_threshold=threshold, window_size=size,
                                       minimum_calls=size, clock=clock)
         failures = answers[-size:].count("F")
@@ -511,7 +512,7 @@ def test_thresholds_other_than_fifty(impl, clock):
         scenario = Scenario(f"CircuitBreaker(failure_rate_threshold={threshold:g}, window_size="
                             f"{size}, minimum_calls={size}); the users service answers "
                             f"{shown_answers} ({'F = 503, S = 200' if len(answers) <= 12 else 'in that order'})")
-        results = outcomes_of(impl, breaker, fetcher(users), len(answers) + 1)
+        results = outcomes_of(impl, breaker, users, len(answers) + 1)
         if opens:
             scenario.expect(results[-1] == REJECTED and REJECTED not in results[:-1],
                             expected=f"{failures} failures of {size} = {failures * 100 / size:g}% "
@@ -547,6 +548,49 @@ def test_rate_is_over_the_outcomes_held(impl, clock):
                     expected="failure_rate 50.0 while open: it still shows the window that "
                              "tripped the breaker",
                     observed=f"failure_rate {rate_text(rate)}")
+
+
+def test_failure_rate_keeps_the_tripping_window(impl, clock):
+    """In OPEN and HALF_OPEN, failure_rate shows the window that tripped it: trials and rejected calls stay out"""
+    users = FakeService("users", clock).script(*pattern("FFFS"))
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_size=10, minimum_calls=4,
+                                  recovery_timeout=30, half_open_max_calls=2, clock=clock)
+    fetch = fetcher(users)
+    scenario = Scenario("CircuitBreaker(threshold 50%, window_size=10, minimum_calls=4, "
+                        "half_open_max_calls=2); the users service answers 503, 503, 503, 200 "
+                        "(75%: the 200 completes the minimum and trips it); a call is rejected; "
+                        "30.5 s later trial 1 succeeds; while trial 2 runs another caller is "
+                        "rejected; trial 2 fails (1 of 2 = 50%: it re-opens)")
+    readings = []
+    opening = outcomes_of(impl, breaker, fetch, 5)
+    readings.append(("right after opening, and one rejected call", breaker.failure_rate))
+    clock.advance(30.5)
+    users.script(*pattern("SF"))
+    first = outcome_of(impl, breaker, fetch)
+    readings.append(("after trial 1 (a success)", breaker.failure_rate))
+    arrivals = []
+
+    def second_trial() -> Any:
+        arrivals.append(outcome_of(impl, breaker, fetch))
+        readings.append(("while trial 2 runs, after another caller was rejected",
+                         breaker.failure_rate))
+        return users.get(USER, timeout=2)
+
+    second = outcome_of(impl, breaker, second_trial)
+    readings.append(("after trial 2 failed and it re-opened", breaker.failure_rate))
+    scenario.expect(opening == [FAILED, FAILED, FAILED, OK, REJECTED] and first == OK
+                    and arrivals == [REJECTED] and second == FAILED,
+                    expected="failed x3, ok (it opens), rejected; trial 1 ok; the caller "
+                             "arriving during trial 2 rejected; trial 2 failed",
+                    observed=f"{shown(opening)}; trial 1 {first}; the caller during trial 2 "
+                             f"{shown(arrivals)}; trial 2 {second}",
+                    timeline=users.timeline())
+    wrong = [f"{when}: {rate_text(rate)}" for when, rate in readings if not same_rate(rate, 75.0)]
+    scenario.expect(not wrong,
+                    expected="failure_rate 75.0 every time: the window that tripped the breaker "
+                             "(3 failed of 4); trials are judged apart and rejected calls are no "
+                             "outcomes, so neither enters the window",
+                    observed="; ".join(wrong), timeline=users.timeline())
 
 
 def test_half_open_verdict_waits_for_every_trial(impl, clock):
@@ -612,9 +656,9 @@ def test_half_open_verdict_uses_the_threshold(impl, clock):
 
 def test_default_settings(impl, clock):
     """Defaults: threshold 50%, a window of 100 calls, minimum 100, 60 s open, 10 trials"""
-    users = FakeService("users", clock).script(*pattern("F" * 99 + "S"))
+    users = Answers("users", "F" * 99 + "S")
     breaker = impl.CircuitBreaker(clock=clock)
-    fetch = fetcher(users)
+    fetch = users
     scenario = Scenario("CircuitBreaker(clock=clock), the defaults; the users service fails 99 "
                         "calls, then answers 200")
     results = outcomes_of(impl, breaker, fetch, 101)
@@ -626,7 +670,7 @@ def test_default_settings(impl, clock):
     clock.advance(59.5)
     early = outcome_of(impl, breaker, fetch)
     clock.advance(1.0)
-    users.healthy()
+    users.then("S" * 10)
     trials = outcomes_of(impl, breaker, fetch, 10)
     state = breaker.state
     scenario = Scenario("the same breaker: a call 59.5 s after opening, then 10 calls at 60.5 s")
@@ -636,9 +680,9 @@ def test_default_settings(impl, clock):
                     observed=f"at 59.5 s: {early}; then {shown(trials)}; state {state}",
                     timeline=users.timeline())
 
-    orders = FakeService("orders", clock).script(*pattern("S" * 50 + "F" * 50))
+    orders = Answers("orders", "S" * 50 + "F" * 50)
     breaker = impl.CircuitBreaker(clock=clock)
-    results = outcomes_of(impl, breaker, fetcher(orders), 101)
+    results = outcomes_of(impl, breaker, orders, 101)
     scenario = Scenario("CircuitBreaker(clock=clock), the defaults; the orders service answers "
                         "50 x 200, then 50 x 503")
     scenario.expect(results == [OK] * 50 + [FAILED] * 50 + [REJECTED],

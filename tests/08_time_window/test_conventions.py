@@ -61,3 +61,18 @@ def test_a_predicate_that_raises_counts_as_a_failure(impl, clock):
 def test_a_success_admitted_before_a_failure_still_counts(impl, clock):
     """A success admitted before a failure that comes back after it still breaks the run of failures"""
     rechecks.a_success_in_the_same_stay_counts(impl, clock, KIND)
+
+
+def test_the_open_period_starts_when_the_failure_returns(impl, clock):
+    """The open period starts when the failing call comes back, not when it started (a 10 s timeout)"""
+    rechecks.open_period_starts_when_the_failure_returns(impl, clock, KIND)
+
+
+def test_trial_places_are_per_half_open_period(impl, clock):
+    """half_open_max_calls trials per half-open period: a trial that ends frees no place for another"""
+    rechecks.trial_places_are_per_period(impl, clock, KIND)
+
+
+def test_the_default_rules_judge_every_outcome(impl, clock):
+    """With no predicates given: connection errors, timeouts and 5xx are failures; 4xx and other errors are not"""
+    rechecks.default_rules_judge_outcomes(impl, clock, KIND)

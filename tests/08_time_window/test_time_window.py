@@ -14,7 +14,7 @@ import tracemalloc
 from typing import Any, Callable
 
 from harness import Scenario, loader
-from harness.breaker_calls import FAILED, OK, REJECTED, outcome_of, outcomes_of
+from harness.breaker_calls import FAILED, OK, REJECTED, Answers, outcome_of, outcomes_of
 
 from fake_services import FakeClock, FakeNetwork, FakeService, error, ok, read_timeout
 
@@ -175,6 +175,7 @@ def test_idle_gap_of_a_day_is_instant(impl, clock):
                         "a gap of 120 s (two windows), the window read and one failure "
                         "recorded; then the same after a gap of a day (86,400 s); the lines of "
                         "your module that run each time are counted")
+    window.record(True)  # every gap below follows a recorded outcome
     costs = []
     for gap in (120, 86_400, 120, 86_400):
         clock.advance(gap)
@@ -462,6 +463,35 @@ def test_half_open_trials_are_judged_on_speed_too(impl, clock):
                     observed=f"failure_rate {rate_text(rate)}")
 
 
+def test_closing_starts_an_empty_window(impl, clock):
+    """Closing starts an empty window, even while the failures that opened it are younger than window_seconds"""
+    users = FakeService("users", clock).script(503, 503, 503, 503)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=50, window_seconds=100,
+                                  window_buckets=10, minimum_calls=4, recovery_timeout=10,
+                                  half_open_max_calls=1, clock=clock)
+    fetch = fetcher(users)
+    opening = outcomes_of(impl, breaker, fetch, 5)
+    clock.advance(10.5)
+    trial = outcome_of(impl, breaker, fetch)
+    rate = breaker.failure_rate
+    users.script(503, 503, 503)
+    after = outcomes_of(impl, breaker, fetch, 4)
+    scenario = Scenario("CircuitBreaker(threshold 50%, window_seconds=100, minimum_calls=4, "
+                        "recovery_timeout=10, half_open_max_calls=1); 4 failures at t=0 open "
+                        "it; at t=10.5 the trial succeeds (it closes); then the users service "
+                        "answers 503, 503, 503 and 200")
+    scenario.expect(opening == [FAILED] * 4 + [REJECTED] and trial == OK,
+                    expected="4 failures open it (the 5th call rejected); the trial succeeds",
+                    observed=f"{shown(opening)}; the trial {trial}", timeline=users.timeline())
+    scenario.expect(rate is None and after == [FAILED, FAILED, FAILED, OK],
+                    expected="failure_rate None right after closing, and 4 calls go through "
+                             "(3 failures, then a 200): the 4 failures of t=0 are still inside "
+                             "window_seconds=100, but closing emptied the window, so the "
+                             "minimum of 4 calls is met only by the 4th",
+                    observed=f"failure_rate {rate_text(rate)} after closing; then "
+                             f"{shown(after)}", timeline=users.timeline())
+
+
 def test_rejects_impossible_settings(impl, clock):
     """Rejects impossible settings with ValueError (0 is never replaced by a default)"""
     users = FakeService("users", clock).down(503)
@@ -617,11 +647,11 @@ def test_half_open_verdict_waits_for_every_trial(impl, clock):
 
 def test_default_settings(impl, clock):
     """Defaults: 50% failures, 100 s in 100 buckets, minimum 100, slow over 60 s at 100%, 60 s open, 10 trials"""
-    users = FakeService("users", clock).down(503)
+    users = Answers("users", "F" * 101)
     breaker = impl.CircuitBreaker(clock=clock)
     scenario = Scenario("CircuitBreaker(clock=clock), the defaults; the users service answers "
                         "503, one call every 0.5 s")
-    results = spaced_calls(impl, breaker, fetcher(users), clock, 101, 0.5)
+    results = spaced_calls(impl, breaker, users, clock, 101, 0.5)
     scenario.expect(results == [FAILED] * 100 + [REJECTED],
                     expected="100 failed (no verdict before minimum_calls=100 calls in the last "
                              "100 s), then rejected",
@@ -629,10 +659,10 @@ def test_default_settings(impl, clock):
                              f"{results.index(REJECTED) + 1 if REJECTED in results else 'none'}",
                     timeline=users.timeline())
     clock.advance(59.0)  # it opened with the 100th call, half a second ago
-    early = outcome_of(impl, breaker, fetcher(users))
+    early = outcome_of(impl, breaker, users)
     clock.advance(1.0)
-    users.healthy()
-    trials = outcomes_of(impl, breaker, fetcher(users), 10)
+    users.then("S" * 10)
+    trials = outcomes_of(impl, breaker, users, 10)
     state = breaker.state
     scenario = Scenario("the same breaker: a call 59.5 s after opening, then 10 calls at 60.5 s")
     scenario.expect(early == REJECTED and trials == [OK] * 10 and state == impl.State.CLOSED,

@@ -16,6 +16,13 @@ inside the call that acquires it and cannot take its turn; the holder notices th
 thread has not come back from a call within ``stall_timeout`` and runs on alone until the
 other thread moves again. That costs one short wait per contended update, and only for code
 that locks.
+
+Running on alone ends where the lock may have been released: right after an instruction
+that may release one (the end of a ``with`` block, a call of ``release``, ``__exit__`` or
+``wait``), the running thread lets the blocked one come back, if it can, before going on.
+Otherwise a thread that ran alone out of one locked section would also run alone through
+what follows it, and an unlocked check placed *after* a locked section (read the state under
+the lock, then test the permits without it) would never be raced.
 """
 
 from __future__ import annotations
@@ -23,13 +30,22 @@ from __future__ import annotations
 import dis
 import sys
 import threading
+import time
 from types import FrameType
 from typing import Any, Callable, Collection
 
 #: Instructions during which a thread may block (acquiring a lock is a call or a `with`).
-_MAY_BLOCK = frozenset(name for name in dis.opmap if "CALL" in name or "WITH" in name)
+#: PRECALL (Python 3.11) only gets a call ready: it never runs one.
+_MAY_BLOCK = frozenset(name for name in dis.opmap
+                       if ("CALL" in name or "WITH" in name) and name != "PRECALL")
 #: How long to wait for a thread that has not come back from an instruction that cannot block.
 _PATIENCE = 1.0
+#: How long a thread that may just have released a lock waits for the blocked one, per look.
+_PROBE = 0.0005
+#: Names whose call may release a lock (``lock.release()``, ``cond.wait()``, ``__exit__``).
+_RELEASING_NAMES = frozenset({"release", "__exit__", "wait", "wait_for"})
+#: Per code object: the offsets of instructions that may release a lock, and their lines.
+_RELEASES: dict[Any, tuple[frozenset[int], frozenset[int]]] = {}
 
 
 class Lockstep:
@@ -46,6 +62,7 @@ class Lockstep:
         self._stalled: set[int] = set()
         self._started: set[int] = set()
         self._may_block: dict[int, bool] = {}
+        self._may_release: dict[int, bool] = {}
         self._idents: dict[int, int] = {}
         self._natives: dict[int, int] = {}
         self.stalls = 0
@@ -114,6 +131,9 @@ class Lockstep:
         other = 1 - me
         with self._cond:
             self._stalled.discard(me)
+            if self._may_release.get(me) and other in self._stalled and other in self._running:
+                self._let_the_blocked_one_back(other)
+            self._may_release[me] = _may_release(frame, self._by_line)
             # What this thread runs once it has the turn: may it block (on a lock)? A line
             # may hold any call, so in line steps the answer is always yes.
             self._may_block[me] = self._by_line or _opname(frame) in _MAY_BLOCK
@@ -133,6 +153,32 @@ class Lockstep:
                     self._stalled.add(other)  # blocked (on a lock we cannot see): run alone
                     self.stalls += 1
             self._turn = me
+
+    def _let_the_blocked_one_back(self, other: int) -> None:
+        """(Condition held.) This thread may just have released the lock ``other`` is blocked
+        on: wait, briefly, for ``other`` to come back, so that the two take turns again.
+
+        Waiting releases the GIL, so a thread that now holds the lock can run. One that is
+        runnable, or already inside this module on its way back, is waited for (up to
+        ``_PATIENCE``); one that sleeps through two looks is still blocked elsewhere."""
+        deadline = time.monotonic() + _PATIENCE
+        looks = 0
+        while other in self._stalled and other in self._running:
+            self._cond.wait(_PROBE)
+            if other not in self._stalled or other not in self._running:
+                return
+            if self._coming_back(other) or not self._asleep(other):
+                if time.monotonic() < deadline:
+                    continue
+                return
+            looks += 1
+            if looks >= 2:
+                return
+
+    def _coming_back(self, thread: int) -> bool:
+        """Whether ``thread`` is inside this module (in ``_step``, about to take turns)."""
+        frame = sys._current_frames().get(self._idents.get(thread, -1))
+        return frame is not None and frame.f_code.co_filename == __file__
 
     def _busy_elsewhere(self, thread: int) -> bool:
         """Whether ``thread`` is running Python code that is neither graded nor ``threading``'s
@@ -160,6 +206,34 @@ class Lockstep:
 
     def _active(self, thread: int) -> bool:
         return thread in self._running and thread not in self._stalled
+
+
+def _may_release(frame: FrameType, by_line: bool) -> bool:
+    """Whether what ``frame`` runs next (its next instruction, or its line) may release a
+    lock: the call that ends a ``with`` block, a ``with`` left by an exception, or a call of
+    ``release``, ``__exit__``, ``wait`` or ``wait_for``."""
+    code = frame.f_code
+    found = _RELEASES.get(code)
+    if found is None:
+        offsets, lines = set(), set()
+        instructions = list(dis.get_instructions(code))
+        line = code.co_firstlineno
+        for number, instruction in enumerate(instructions):
+            if instruction.starts_line is not None:
+                line = instruction.starts_line
+            name = instruction.opname
+            releasing = name == "WITH_EXCEPT_START"
+            if "CALL" in name and name != "PRECALL":
+                before = instructions[max(0, number - 4):number]
+                releasing = (any(isinstance(b.argval, str) and b.argval in _RELEASING_NAMES
+                                 for b in before)
+                             or sum(b.opname == "LOAD_CONST" and b.argval is None
+                                    for b in before) >= 3)  # __exit__(None, None, None)
+            if releasing:
+                offsets.add(instruction.offset)
+                lines.add(line)
+        found = _RELEASES[code] = (frozenset(offsets), frozenset(lines))
+    return frame.f_lineno in found[1] if by_line else frame.f_lasti in found[0]
 
 
 def _opname(frame: FrameType) -> str:

@@ -14,6 +14,16 @@ lesson re-checks the ones it states, with the checks below, written once:
   :func:`late_trial_from_an_earlier_half_open`: a result belongs to the stay in one state in
   which its call was admitted, also when it comes back in a *later stay of the same state*
   (lessons 6-11);
+* :func:`open_period_starts_when_the_failure_returns`: the open time is read when the
+  tripping call (or a failed trial) comes back, not when it started (lessons 4-8);
+* :func:`late_results_of_a_nested_trip`: the same rule with one thread, a call during which
+  another caller trips the breaker (lessons 4-5);
+* :func:`trial_places_are_per_period`: from lesson 7 on, ``half_open_max_calls`` counts the
+  trials of one half-open period, so a trial that ends gives no place back (lessons 7-8);
+* :func:`default_rules_judge_outcomes`: lesson 5's default failure rules, through the breaker
+  (lessons 6-8);
+* :func:`racing_failures_open_once` and :func:`racing_callers_half_open_once`: the same races
+  with a listener: one transition, announced once (lesson 6);
 * :func:`racing_trials_are_bounded` and :func:`racing_failures_are_all_counted`: two threads
   made to take turns one bytecode instruction at a time inside the learner's module
   (:mod:`harness.lockstep`), so an unlocked check-then-act or read-modify-write is caught on
@@ -42,7 +52,7 @@ from fake_services import FakeClock
 from . import loader
 from .checks import Outcome, Scenario, fail
 from .lockstep import Lockstep
-from .threads import WAIT
+from .threads import WAIT, Transitions
 
 
 class Interrupted(BaseException):
@@ -216,13 +226,19 @@ class Story:
         self.clock.advance(max(0.0, moment - self.clock()))
 
     def call(self, label: str, *, fails: bool = False, raises: BaseException | None = None,
-             returns: Any = None, through: Callable[..., Any] | None = None) -> Outcome:
+             returns: Any = None, through: Callable[..., Any] | None = None,
+             takes: float = 0.0, inside: Callable[[], Any] | None = None) -> Outcome:
         """One call: it fails (connection refused), raises ``raises``, or returns ``returns``
         (the user's JSON when not given); through ``through`` (a decorated function) instead
-        of the lesson's way of calling, when given."""
+        of the lesson's way of calling, when given. While it runs, ``inside()`` happens (another
+        caller arrives meanwhile), then it takes ``takes`` seconds of the fake clock."""
 
         def protected() -> Any:
             self.reached += 1
+            if inside is not None:
+                inside()
+            if takes:
+                self.clock.advance(takes)
             if raises is not None:
                 raise raises
             if fails:
@@ -565,6 +581,107 @@ def late_trial_from_an_earlier_half_open(impl: Any, clock: FakeClock, kind: Kind
         story.expect_state("CLOSED", why="2 trial successes in this half-open period")
 
 
+def open_period_starts_when_the_failure_returns(impl: Any, clock: FakeClock,
+                                                kind: Kind) -> None:
+    """The open period starts when the failing call comes back, not when it started: the
+    tripping call and a failed trial each take 10 s (a read timeout) before they fail."""
+    story = Story(impl, kind, clock, Settings(trips_after=2, recovery_timeout=30, trials=1),
+                  "a failure at t=0; at t=5 a call starts that fails at t=15 (a 10 s read "
+                  "timeout) and trips it; later a trial that also takes 10 s to fail")
+    story.expect_admitted("failure 1 at t=0", fails=True, why="the breaker is closed")
+    story.at(5)
+    story.expect_admitted("failure 2, started at t=5, failing at t=15", fails=True, takes=10,
+                          why="the breaker is closed")
+    story.at(35.5)
+    outcome = story.expect_rejected("a call at t=35.5",
+                                    why="the breaker opened when failure 2 came back, at "
+                                        "t=15: 20.5 s ago, not 30.5")
+    value = getattr(outcome.error, "retry_after", None)
+    story.scenario.expect(isinstance(value, (int, float)) and abs(value - 9.5) < 0.01,
+                          expected="retry_after 9.5 at t=35.5 (open since t=15, "
+                                   "recovery_timeout=30)",
+                          observed=f"retry_after {value!r}", timeline=story.timeline())
+    story.at(45.5)
+    story.expect_admitted("a trial at t=45.5, failing at t=55.5", fails=True, takes=10,
+                          why="30.5 s after the breaker opened at t=15")
+    story.at(76)
+    story.expect_rejected("a call at t=76", why="the failed trial re-opened it when it came "
+                                                "back, at t=55.5: 20.5 s ago, not 30.5")
+    story.at(86)
+    story.expect_admitted("a trial at t=86", why="30.5 s after re-opening at t=55.5")
+    story.expect_state("CLOSED", why="one trial success closes it (trials=1)")
+
+
+def late_results_of_a_nested_trip(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """Lessons 4-5, one thread: a call admitted while CLOSED, during which another caller's
+    failure trips the breaker, changes nothing when it ends: its failure neither re-opens nor
+    moves the open time, its success neither closes nor counts as a trial."""
+    for fails in (True, False):
+        start = clock()
+        story = Story(impl, kind, clock, Settings(trips_after=2, recovery_timeout=30, trials=1),
+                      f"a failure at t={start:g}; at t={start + 5:g} call X is admitted; while it "
+                      f"runs another caller fails, which trips the breaker; X ends 10 s later "
+                      f"with a {'failure' if fails else 'success'}")
+        story.expect_admitted("failure 1", fails=True, why="the breaker is closed")
+        story.at(start + 5)
+        inner: list[Outcome] = []
+        before = story.reached
+        outcome = story.call("call X", fails=fails, takes=10,
+                             inside=lambda: inner.append(story.call("another caller's failure",
+                                                                    fails=True)))
+        story.scenario.expect(story.reached == before + 2 and not story.rejected(outcome)
+                              and (outcome.raised(FAILURE) if fails else outcome.returned),
+                              expected="call X admitted (the breaker is closed when X "
+                                       "arrives), and it ends with its own "
+                                       + ("failure" if fails else "result"),
+                              observed=f"call X {story.describe(outcome)}",
+                              timeline=story.timeline())
+        story.scenario.expect(bool(inner) and not story.rejected(inner[0])
+                              and inner[0].raised(FAILURE),
+                              expected="the other caller, arriving while X runs, is admitted "
+                                       "and fails (the 2nd failure: it trips the breaker)",
+                              observed=("the other caller " + story.describe(inner[0])
+                                        if inner else "nobody arrived"),
+                              timeline=story.timeline())
+        if fails:
+            story.at(start + 35.5)
+            story.expect_admitted(f"a call at t={start + 35.5:g}",
+                                  why=f"30.5 s after the breaker opened at t={start + 5:g}: a "
+                                      f"trial. X's failure came back later, at "
+                                      f"t={start + 15:g}, but X was admitted before the breaker "
+                                      f"opened: it changes nothing, and only the transition "
+                                      f"into OPEN stamps the open time")
+        else:
+            story.expect_rejected(f"a call at t={story.clock():g}",
+                                  why=f"open since t={start + 5:g}: X's success came back "
+                                      f"after the breaker opened, but X was admitted before; "
+                                      f"it is no trial and closes nothing")
+        clock.advance(100)
+
+
+def trial_places_are_per_period(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """Lessons 7-8: ``half_open_max_calls`` trials are admitted per half-open period. A trial
+    that ends gives no place back (only an interrupted one does): while the second of two
+    trials runs, after the first succeeded, another caller is rejected."""
+    story = Story(impl, kind, clock, Settings(trips_after=1, recovery_timeout=30, trials=2),
+                  "it opens at t=0; at t=31 trial 1 succeeds; while trial 2 is running, "
+                  "another caller arrives")
+    story.trip(1)
+    story.at(31)
+    story.expect_admitted("trial 1", why="the first of 2 trials of this half-open period")
+    arrivals: list[Outcome] = []
+    story.expect_admitted("trial 2", why="the second of 2 trials",
+                          inside=lambda: arrivals.append(story.call("another caller")))
+    story.scenario.expect(bool(arrivals) and story.rejected(arrivals[0]),
+                          expected="the caller who arrived while trial 2 ran is rejected: 2 "
+                                   "trials were admitted in this half-open period, "
+                                   "half_open_max_calls=2 (trial 1 ending gave no place back)",
+                          observed=("another caller " + story.describe(arrivals[0])
+                                    if arrivals else "nobody arrived"),
+                          timeline=story.timeline())
+    story.expect_state("CLOSED", why="2 trials, both succeeded")
+
+
 def racing_trials_are_bounded(impl: Any, clock: FakeClock, kind: Kind) -> None:
     """Two callers racing for the only trial place after the timeout: one is admitted, the
     other rejected, even when the threads take turns one bytecode instruction at a time."""
@@ -597,6 +714,56 @@ def racing_failures_are_all_counted(impl: Any, clock: FakeClock, kind: Kind) -> 
                           why="2 failures in a row open it: both racing failures counted (a "
                               "lost update leaves one); hold the lock around each "
                               "read-and-update")
+
+
+def racing_failures_open_once(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """Two failures that both reach the threshold at the same moment open the breaker once,
+    and ``on_state_change`` hears of it once (lesson 6), even when the threads take turns one
+    bytecode instruction at a time."""
+    listener = Transitions()
+    story = Story(impl, kind, clock, Settings(trips_after=3,
+                                              options=(("on_state_change", listener),)),
+                  "two failures; then two callers fail at the same moment, each the third "
+                  "failure as far as it can tell (the threads take turns, one bytecode "
+                  "instruction each, inside your module)")
+    story.trip(2)
+    counts = _race(story, fails=True)
+    story.scenario.expect(counts["admitted"] == 2,
+                          expected="both callers admitted (2 failures of 3: still closed)",
+                          observed=f"{counts['admitted']} admitted", timeline=story.timeline())
+    wanted = [(impl.State.CLOSED, impl.State.OPEN)]
+    story.scenario.expect(listener.events == wanted,
+                          expected="exactly one transition reported: CLOSED→OPEN (one thread "
+                                   "makes it, under the lock, and announces it once)",
+                          observed=listener.describe(), timeline=story.timeline())
+    story.expect_rejected("the next call", why="the breaker is open")
+
+
+def racing_callers_half_open_once(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """Two callers arriving at the same moment after the timeout, with two trial places: both
+    are trials, and there is one OPEN→HALF_OPEN transition, reported once, even when the
+    threads take turns one bytecode instruction at a time (lesson 6; with one place,
+    :func:`racing_trials_are_bounded` races them for it)."""
+    listener = Transitions()
+    story = Story(impl, kind, clock, Settings(trips_after=1, recovery_timeout=30, trials=2,
+                                              at_once=2,
+                                              options=(("on_state_change", listener),)),
+                  "it opens at t=0; at t=31 two callers arrive at the same moment for the 2 "
+                  "trial places (the threads take turns, one bytecode instruction each, "
+                  "inside your module)")
+    story.trip(1)
+    story.at(31)
+    counts = _race(story, fails=False)
+    story.scenario.expect(counts["admitted"] == 2,
+                          expected="both callers admitted as trials (2 places)",
+                          observed=f"{counts['admitted']} admitted, {counts['rejected']} "
+                                   f"rejected", timeline=story.timeline())
+    wanted = [(impl.State.CLOSED, impl.State.OPEN), (impl.State.OPEN, impl.State.HALF_OPEN),
+              (impl.State.HALF_OPEN, impl.State.CLOSED)]
+    story.scenario.expect(listener.events == wanted,
+                          expected="CLOSED→OPEN, exactly one OPEN→HALF_OPEN (one of the two "
+                                   "makes it), then HALF_OPEN→CLOSED (2 trial successes)",
+                          observed=listener.describe(), timeline=story.timeline())
 
 
 def _race(story: Story, *, fails: bool) -> dict[str, int]:
@@ -691,6 +858,66 @@ def non_failures_count_as_successes(impl: Any, clock: FakeClock, kind: Kind) -> 
     story.expect_admitted("a failure", fails=True, why="1 failure so far")
     story.expect_rejected("the next call", why="the returned 503 was a failure too: 2 failures "
                                                "in a row opened it")
+
+
+def default_rules_judge_outcomes(impl: Any, clock: FakeClock, kind: Kind) -> None:
+    """Lesson 5's default rules, through the breaker built with no predicates: connection
+    errors, timeouts, 5xx (raised or returned) are failures; 4xx, an HTTPError without a
+    response, other requests errors and business errors are successes (lessons 6-8)."""
+    failures = [("a refused connection (ConnectionError)", {"raises": requests.ConnectionError("refused")}),
+                ("a read timeout (ReadTimeout)", {"raises": requests.ReadTimeout("read timed out")}),
+                ("a connect timeout (ConnectTimeout)",
+                 {"raises": requests.ConnectTimeout("connect timed out")}),
+                ("a raised 500", {"raises": _http_error(500)}),
+                ("a raised 599", {"raises": _http_error(599)}),
+                ("a returned 502 response", {"returns": _answer(502)})]
+    successes = [("a raised 404", {"raises": _http_error(404)}),
+                 ("a raised 429 (Too Many Requests)", {"raises": _http_error(429)}),
+                 ("a raised 499", {"raises": _http_error(499)}),
+                 ("an HTTPError with no response", {"raises": requests.HTTPError("no response")}),
+                 ("requests.TooManyRedirects", {"raises": requests.TooManyRedirects("30 redirects")}),
+                 ("a KeyError of your own parsing", {"raises": KeyError("email")}),
+                 ("a returned 404 response", {"returns": _answer(404)}),
+                 ("a returned object with status_code 503 that is not a Response",
+                  {"returns": _StatusOnly(503)})]
+    for label, answer in failures:
+        story = Story(impl, kind, clock, Settings(trips_after=2),
+                      f"default rules (no is_failure given); answers: {label}, then a failure")
+        _answered(story, label, answer)
+        story.expect_admitted("a failure", fails=True, why="1 failure so far")
+        story.expect_rejected("the next call", why=f"{label} is a failure by default: 2 in a "
+                                                   f"row opened it")
+    for label, answer in successes:
+        story = Story(impl, kind, clock, Settings(trips_after=2),
+                      f"default rules (no is_failure given); answers: a failure, {label}, "
+                      f"a failure")
+        story.expect_admitted("a failure", fails=True, why="the breaker is closed")
+        _answered(story, label, answer)
+        story.expect_admitted("a failure", fails=True,
+                              why=f"{label} is no failure by default: it broke the run")
+        story.expect_admitted("the next call", why="never 2 failures in a row")
+
+
+class _StatusOnly:
+    """Has a ``status_code`` but is no ``requests.Response``."""
+
+    def __init__(self, status: int) -> None:
+        self.status_code = status
+
+    def __repr__(self) -> str:
+        return f"<an object with status_code={self.status_code}>"
+
+
+def _answered(story: Story, label: str, answer: dict[str, Any]) -> None:
+    """One call that raises or returns ``answer``, which must reach the caller unchanged."""
+    before = story.reached
+    outcome = story.call(label, **answer)
+    given = answer.get("raises", answer.get("returns"))
+    got = outcome.error if "raises" in answer else outcome.value
+    story.scenario.expect(story.reached == before + 1 and got is given,
+                          expected=f"{label} admitted, and the caller gets it unchanged",
+                          observed=f"{label}: {story.describe(outcome)}",
+                          timeline=story.timeline())
 
 
 def rejection_says_who_and_when(impl: Any, clock: FakeClock, kind: Kind) -> None:

@@ -21,13 +21,14 @@ breaker lets only one racer reach the meeting point, so it merely pays the timeo
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from fake_services import FakeClock
 from fake_services.service import Call
-from harness import Outcome
+from harness import Outcome, guards
 
 #: How long a check waits for threads to arrive somewhere or to finish (real seconds).
 WAIT = 1.0
@@ -248,6 +249,45 @@ class Meeting:
             cond.wait_for(lambda: self.arrived >= self._parties, self._timeout)
             self.inside -= 1
             cond.notify_all()
+
+
+def waiting_inside(thread: threading.Thread, graded: Collection[str],
+                   look: float = 0.005) -> bool:
+    """Whether ``thread`` is made to wait inside the graded module: its operating-system
+    thread sleeps on two looks ``look`` seconds apart (this thread sleeps in between, so the
+    GIL is free) at the same place, in graded code or in ``threading`` called from it (a
+    Semaphore, a Condition). A caller the breaker turns away at once never sleeps there.
+    Linux only (``/proc``); elsewhere the answer is always False."""
+    where = _place(thread, graded)
+    if where is None or not _sleeping(thread):
+        return False
+    time.sleep(look)
+    return _place(thread, graded) == where and _sleeping(thread)
+
+
+def _place(thread: threading.Thread, graded: Collection[str]) -> tuple[Any, int] | None:
+    """Where ``thread`` is, if it is in graded code or in ``threading`` called from it (through
+    the grader's guard on real waits, when it is installed)."""
+    frame = sys._current_frames().get(thread.ident or -1)
+    top = frame
+    while frame is not None and frame.f_code.co_filename in _WAITING_CODE:
+        frame = frame.f_back
+    if frame is None or frame.f_code.co_filename not in graded or top is None:
+        return None
+    return top.f_code, top.f_lasti
+
+
+#: Code a thread waits in on behalf of its caller: ``threading`` and the grader's guards.
+_WAITING_CODE = frozenset({threading.__file__, guards.__file__})
+
+
+def _sleeping(thread: threading.Thread) -> bool:
+    try:
+        with open(f"/proc/self/task/{thread.native_id}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return fields[0] in (b"S", b"D")
 
 
 class Caller:

@@ -5,7 +5,7 @@ read the same status both write, and one write is lost (a failure, a permit, a t
 """
 from harness.derive import inherit
 
-CAUGHT_BY = ["test_no_lost_counts", "test_one_open_transition_when_failures_race",
+CAUGHT_BY = ["test_racing_failures_are_all_counted", "test_one_open_transition_when_failures_race",
              "test_one_trial_transition_when_callers_race"]
 REPEAT = 20
 reference = inherit(globals(), __file__)
