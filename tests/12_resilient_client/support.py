@@ -160,7 +160,7 @@ class LockstepAdapter(HTTPAdapter):
 
     def __init__(self, parties: int) -> None:
         super().__init__()
-        self._barrier = threading.Barrier(parties, timeout=1.0)
+        self._barrier = threading.Barrier(parties, timeout=2.0)
 
     def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -1190,7 +1190,7 @@ def test_one_client_serves_many_threads(impl, live_network):
                     observed=runs[0].shown(), timeline=live_network.timeline())
 
 
-@pytest.mark.timeout(5)
+@pytest.mark.timeout(8)
 def test_threads_keep_their_own_attempts_and_errors(impl, live_network):
     """Keeps each call's attempts and last error its own when threads share one client"""
     users = live_network.service("users").down(503)
@@ -1216,7 +1216,7 @@ def test_threads_keep_their_own_attempts_and_errors(impl, live_network):
     clock = FakeClock(support.START)
     resets = live_network.service("resets").always(reset())
     cuts = live_network.service("cuts").always(truncated())
-    both_slept = threading.Barrier(2, action=lambda: clock.advance(1.0), timeout=1.0)
+    both_slept = threading.Barrier(2, action=lambda: clock.advance(1.0), timeout=2.0)
 
     def sleep_side_by_side(seconds: float) -> None:
         try:
