@@ -21,8 +21,8 @@ def clients_for_a(kit: Any) -> dict[str, Any]:
     return {
         "orders": kit.ResilientClient(
             registry=kit.BreakerRegistry(defaults={"recovery_timeout": 0.25}),
-            budget=kit.RetryBudget(), attempt_timeout=0.3, deadline=0.4, max_attempts=1),
+            budget=kit.RetryBudget(), attempt_timeout=0.25, deadline=0.25, max_attempts=1),
         "profile": kit.ResilientClient(
             registry=kit.BreakerRegistry(), budget=kit.RetryBudget(), attempt_timeout=0.1,
-            deadline=0.4, max_attempts=3),
+            deadline=0.25, max_attempts=3),
     }
