@@ -194,7 +194,7 @@ class Measures:
 
     def longest(self, owner: str, endpoint: str) -> Limit | None:
         """The call of ``owner`` for ``endpoint`` that could take the longest in all."""
-        return max(self.limits(owner, endpoint), key=lambda limit: limit.deadline, default=None)
+        return max(self.limits(owner, endpoint), key=lambda limit: limit.longest, default=None)
 
     def shortest_attempt(self, owner: str, endpoint: str) -> Limit | None:
         """The call of ``owner`` for ``endpoint`` whose attempts give up the soonest."""

@@ -123,7 +123,9 @@ class Limit:
     owner: str  #: whose client: "A" or "B"
     endpoint: str | None  #: the handler that called: "/orders", "/profile" (None: unknown)
     client: str  #: "kit.ResilientClient" or "kit.plain"
-    deadline: float  #: seconds the whole get may take (a plain client: its timeout)
+    #: seconds the whole get may take: its deadline, or with ``max_attempts=1`` its one attempt
+    #: (a plain client: its timeout)
+    longest: float
     attempt: float  #: seconds one attempt may take: min(attempt_timeout, deadline)
 
 
@@ -207,7 +209,7 @@ class PlainClient:
 
 
 #: Lesson 12's documented defaults, for a client whose own signature does not say.
-_CLIENT_DEFAULTS = {"deadline": 2.0, "attempt_timeout": 0.5}
+_CLIENT_DEFAULTS = {"deadline": 2.0, "attempt_timeout": 0.5, "max_attempts": 3}
 #: Which of the placement's functions each kit is handed to.
 _FUNCTION_OF = {"A": "clients_for_a(kit)", "B": "client_for_b(kit)"}
 
@@ -257,17 +259,19 @@ class Kit:
                          "wall_clock": clock.wall}
                 super().__init__(**{**wired, **settings})
                 self._kata_scene_limits = tuple(
-                    _setting(client_signature, settings, name, _CLIENT_DEFAULTS[name])
-                    for name in ("deadline", "attempt_timeout"))
+                    _setting(client_signature, settings, name, default)
+                    for name, default in _CLIENT_DEFAULTS.items())
 
             def get(self, url: str, *args: Any, **kwargs: Any) -> Any:
                 kit._used("a client")
-                deadline, attempt_timeout = getattr(self, "_kata_scene_limits", (None, None))
+                deadline, attempt_timeout, attempts = getattr(self, "_kata_scene_limits",
+                                                              (None, None, None))
                 given = kwargs.get("deadline", args[0] if args else None)
                 deadline = given if given is not None else deadline
                 if _is_seconds(deadline) and _is_seconds(attempt_timeout):
-                    recorder.limit(owner, "kit.ResilientClient", float(deadline),
-                                   min(float(attempt_timeout), float(deadline)))
+                    attempt = min(float(attempt_timeout), float(deadline))
+                    longest = attempt if attempts == 1 else float(deadline)
+                    recorder.limit(owner, "kit.ResilientClient", longest, attempt)
                 return super().get(url, *args, **kwargs)
 
         class BreakerRegistry(module.BreakerRegistry):  # type: ignore[name-defined, misc]

@@ -211,7 +211,7 @@ def test_the_way_back_adds_the_opened_breakers_timeouts_and_a_failed_trial():
     assert m.recovery_chain() == [("B's recovery_timeout", 0.15),
                                   ("a failed trial's timeout (B's attempt timeout)", 0.15),
                                   ("A's recovery_timeout for /orders", 0.2)]
-    assert m.longest("A", ORDERS).deadline == 0.25
+    assert m.longest("A", ORDERS).longest == 0.25
     assert m.shortest_attempt("B", ORDERS).attempt == 0.1
     assert m.longest("A", PROFILE) is None
     run.transitions = transitions[:1]  # A's breaker never opened: it is no part of the way back
@@ -235,11 +235,15 @@ def test_the_kit_notes_each_calls_time_limits():
         kit.plain(timeout=(0.1, 0.4)).get(f"{stock.url}/stock")
         recorder.endpoint.path = PROFILE
         kit.plain(timeout=None).get(f"{stock.url}/stock")
+        once = kit.ResilientClient(registry=kit.BreakerRegistry(), budget=kit.RetryBudget(),
+                                   attempt_timeout=0.15, max_attempts=1)
+        once.get(f"{stock.url}/stock")  # one attempt: it gives up after 0.15 s, deadline or not
         for session in sessions:
             session.close()
-    assert sorted((l.endpoint, l.client, l.deadline, l.attempt) for l in recorder.limits) == [
+    assert sorted((l.endpoint, l.client, l.longest, l.attempt) for l in recorder.limits) == [
         (ORDERS, "kit.ResilientClient", 0.2, 0.2), (ORDERS, "kit.ResilientClient", 2.0, 0.5),
-        (ORDERS, "kit.plain", 0.4, 0.4), (PROFILE, "kit.plain", float("inf"), float("inf"))]
+        (ORDERS, "kit.plain", 0.4, 0.4), (PROFILE, "kit.ResilientClient", 0.15, 0.15),
+        (PROFILE, "kit.plain", float("inf"), float("inf"))]
 
 
 def test_a_registry_or_budget_built_per_request_or_kept_from_an_earlier_call_is_named():
