@@ -9,16 +9,14 @@ exactly lesson 2's.
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import sys
 from contextlib import nullcontext
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
 from fake_services import FakeClock, FakeNetwork
-from harness import CheckFailed
+from harness import CheckFailed, loader
 
 #: Lesson 2's checks of what ``is_transient`` says: they do not involve ``retry``.
 _CLASSIFICATION = ("test_classifies_transient_failures", "test_classifies_permanent_failures")
@@ -27,15 +25,8 @@ _DEMONSTRATION = ("test_full_jitter_beats_no_jitter_under_contention",)
 
 
 def _lesson2_checks() -> ModuleType:
-    key = "_lesson03_lesson2_checks"
-    if key not in sys.modules:
-        path = Path(__file__).parents[1] / "02_backoff_jitter" / "test_backoff.py"
-        spec = importlib.util.spec_from_file_location(key, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
+    """Lesson 2's check file, whose checks this one runs again against lesson 3's retry."""
+    return loader.check_module(Path(__file__).parents[1] / "02_backoff_jitter" / "test_backoff.py")
 
 
 class _AmpleBudget:

@@ -7,27 +7,15 @@ together run until they block, and time is a ``FakeClock``. No check sleeps.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import requests
 
 from fake_services import read_timeout, refused
-from harness import Scenario
+from harness import Scenario, loader
 
 
-def _load_support() -> None:
-    name = "kata_lesson14_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("support.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-
-
-_load_support()
+loader.check_module(Path(__file__).with_name("support.py"), "kata_lesson14_support")
 from kata_lesson14_support import (  # noqa: E402 - registered just above
     STILL_RUNNING, Gate, Log, Tasks, attempt, describe, kind, fetching, raising, run, settle,
     shown, until, OK, FAILED, REJECTED, users_service, pattern, getting, rate_text, same,

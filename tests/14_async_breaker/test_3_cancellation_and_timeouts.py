@@ -9,25 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
-from harness import Outcome, Scenario
+from harness import Outcome, Scenario, loader
 
 
-def _load_support() -> None:
-    name = "kata_lesson14_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("support.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-
-
-_load_support()
+loader.check_module(Path(__file__).with_name("support.py"), "kata_lesson14_support")
 from kata_lesson14_support import (  # noqa: E402 - registered just above
     Gate, Log, Protected, Tasks, Transitions, attempt, describe, fetching, kind, raising, run,
     settle, shown, until, OK, FAILED, transitions, arrows, USER, users_service, pattern,

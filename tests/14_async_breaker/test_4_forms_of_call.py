@@ -9,28 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib.util
 import inspect
-import sys
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from harness import Scenario
+from harness import Scenario, loader
 
 
-def _load_support() -> None:
-    name = "kata_lesson14_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("support.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-
-
-_load_support()
+loader.check_module(Path(__file__).with_name("support.py"), "kata_lesson14_support")
 from kata_lesson14_support import (  # noqa: E402 - registered just above
     Gate, Log, Tasks, attempt, describe, fetching, kind, run, settle, until, FAILED, USER,
     users_service, rate_text, same, trip, open_breaker, Transitions, transitions, arrows)

@@ -99,3 +99,26 @@ def missing_names(module: ModuleType, tests_dir: Path) -> list[str]:
     maybe = {name for name in re.findall(r"\bimpl\.([A-Za-z]\w*)", text)
              if not hasattr(module, name)}
     return [name for name in required_names(tests_dir) if name in maybe] if maybe else []
+
+
+def check_module(path: Path, name: str | None = None) -> ModuleType:
+    """Import a module of the checks' own (a lesson's ``support.py``, another lesson's check
+    file) from its file, once per process, under ``name`` in ``sys.modules``.
+
+    The checks run in pytest's importlib mode, so a file next to a check cannot simply be
+    imported. Unlike :func:`load`, the module is not graded code: the guards treat it as the
+    harness's own.
+    """
+    path = path.resolve()
+    key = name or f"_checks_{path.parent.name}_{path.stem}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[key]
+            raise
+    return sys.modules[key]
