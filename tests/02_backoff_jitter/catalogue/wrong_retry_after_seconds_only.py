@@ -1,8 +1,8 @@
 """Reads Retry-After only as seconds; an HTTP-date falls back to backoff."""
-from harness.derive import inherit
+from harness.derive import rewrite
 
 CAUGHT_BY = ["test_honours_retry_after_as_an_http_date"]
-reference = inherit(globals(), __file__)
+rewrite(globals(), __file__)  # then replaces retry_after_seconds for every caller:
 
 
 def retry_after_seconds(outcome, wall_clock):
@@ -11,27 +11,3 @@ def retry_after_seconds(outcome, wall_clock):
         return None
     value = response.headers.get("Retry-After", "").strip()
     return float(value) if _DELAY_SECONDS.fullmatch(value) else None  # a date: never parsed
-
-
-# The reference's callers, unchanged, so that they call the retry_after_seconds above.
-def _wait_before_retry(outcome, k, base_delay, max_delay, random, wall_clock):
-    asked = retry_after_seconds(outcome, wall_clock)
-    if asked is not None:
-        return asked if asked <= max_delay else None
-    return full_jitter(k, base_delay=base_delay, max_delay=max_delay, random=random)
-
-
-def retry(func, *, attempts=3, base_delay=0.1, max_delay=10.0, sleep=time.sleep,
-          random=random.random, should_retry=is_transient, wall_clock=time.time):
-    _check_settings(attempts, base_delay, max_delay)
-    for k in range(attempts):
-        value, error = _call(func)
-        outcome = error if error is not None else value
-        wait = None
-        if k < attempts - 1 and should_retry(outcome):
-            wait = _wait_before_retry(outcome, k, base_delay, max_delay, random, wall_clock)
-        if wait is None:
-            if error is not None:
-                raise error
-            return value
-        sleep(wait)
