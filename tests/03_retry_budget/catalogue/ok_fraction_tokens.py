@@ -1,20 +1,14 @@
-"""Correct, built differently: exact Fraction tokens, an RLock, one _update method for every
-change; lesson 2's retry rewritten as a break-out loop."""
+"""Correct, built differently: exact Fraction tokens (handed out as Fraction), an RLock, one
+_update method for every change; the reference's retry wires it in."""
 
 from fractions import Fraction
-import random
-import re
 import threading
-import time
-from datetime import timezone
-from email.utils import parsedate_to_datetime
-from typing import Any, Callable
 
-import requests
+from harness.derive import rewrite
 
 ACCEPTED = True
-
-HONOUR = (429, 503)
+# The reference's retry (ok_decimal_tokens has a loop of its own); the bucket is this entry's.
+rewrite(globals(), __file__)
 
 
 class RetryBudget:
@@ -47,97 +41,3 @@ class RetryBudget:
 
     def record_success(self):
         self._update(self._step)
-
-def _status_transient(status):
-    return status == 429 or 500 <= status <= 599
-
-
-def is_transient(outcome: object) -> bool:
-    if isinstance(outcome, requests.Response):
-        return _status_transient(outcome.status_code)
-    if isinstance(outcome, requests.HTTPError):
-        return outcome.response is not None and _status_transient(outcome.response.status_code)
-    if isinstance(outcome, (requests.ConnectionError, requests.Timeout)):
-        return True
-    return False
-
-
-def _response_of(outcome):
-    if isinstance(outcome, requests.HTTPError):
-        return outcome.response
-    if isinstance(outcome, requests.Response):
-        return outcome
-    return None
-
-
-def _parse_seconds(value):
-    if re.fullmatch(r"[0-9]+", value):
-        return float(int(value))
-    return None
-
-
-def _parse_date(value, wall_clock):
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, when.timestamp() - wall_clock())
-
-
-def retry_after_seconds(outcome, wall_clock):
-    response = _response_of(outcome)
-    if response is None or response.status_code not in HONOUR:
-        return None
-    raw = response.headers.get("Retry-After")
-    if raw is None:
-        return None
-    value = raw.strip()
-    seconds = _parse_seconds(value)
-    if seconds is not None:
-        return seconds
-    return _parse_date(value, wall_clock)
-
-
-def full_jitter(k, *, base_delay, max_delay, random):
-    return random() * min(max_delay, base_delay * 2 ** k)
-
-
-def retry(func: Callable[[], Any], *, attempts: int = 3, budget=None, base_delay: float = 0.1,
-          max_delay: float = 10.0, sleep: Callable[[float], None] = time.sleep,
-          random: Callable[[], float] = random.random,
-          should_retry: Callable[[object], bool] = is_transient,
-          wall_clock: Callable[[], float] = time.time) -> Any:
-    if attempts < 1 or base_delay < 0 or max_delay < 0:
-        raise ValueError("bad settings")
-    for k in range(attempts):
-        try:
-            outcome = func()
-            raised = False
-        except Exception as error:
-            outcome = error
-            raised = True
-        transient = should_retry(outcome)
-        if budget is not None:
-            if transient:
-                budget.record_failure()
-            else:
-                budget.record_success()
-        if not transient or k == attempts - 1:
-            break
-        if budget is not None and not budget.can_retry():
-            break
-        asked = retry_after_seconds(outcome, wall_clock)
-        if asked is not None:
-            if asked > max_delay:
-                break
-            wait = asked
-        else:
-            wait = full_jitter(k, base_delay=base_delay, max_delay=max_delay, random=random)
-        sleep(wait)
-    if raised:
-        raise outcome
-    return outcome
