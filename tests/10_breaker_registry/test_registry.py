@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
-from pathlib import Path
-from types import ModuleType
 from typing import Any, Callable
 
 from fake_services import FakeService, describe_calls
 from harness import Outcome, Scenario, fail, loader
+from harness.lockstep import Lockstep
 
 
 def attempt(breaker: Any, service: FakeService, path: str = "/") -> tuple[bool, Outcome]:
@@ -500,7 +497,7 @@ def test_concurrent_get_builds_exactly_one_breaker(impl, clock):
             got[i] = registry.get("search")
         return action
 
-    errors = _lockstep().Lockstep(loader.graded_files, stall_timeout=0.02).run(ask(0), ask(1))
+    errors = Lockstep(loader.graded_files).run(ask(0), ask(1))
     for error in errors:
         if isinstance(error, NotImplementedError):
             raise error
@@ -516,19 +513,6 @@ def test_concurrent_get_builds_exactly_one_breaker(impl, clock):
     scenario.expect(registry.get("search") is got[0],
                     expected="registry.get('search') afterwards returns that same breaker",
                     observed="a different breaker")
-
-
-def _lockstep() -> ModuleType:
-    """Lesson 3's lockstep runner: two threads taking turns, one bytecode instruction each."""
-    key = "_lesson3_lockstep"
-    if key not in sys.modules:
-        path = Path(__file__).parents[1] / "03_retry_budget" / "lockstep.py"
-        spec = importlib.util.spec_from_file_location(key, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
 
 
 def test_names_lists_the_services(impl, clock):

@@ -773,7 +773,7 @@ def _race(story: Story, *, fails: bool) -> dict[str, int]:
     interleaved too."""
     cond = threading.Condition()
     counts = {"admitted": 0, "rejected": 0}
-    lockstep = Lockstep(loader.graded_files, stall_timeout=0.005)
+    lockstep = Lockstep(loader.graded_files)
 
     def protected() -> Any:
         with cond:
