@@ -87,6 +87,8 @@ def _show(run, style) -> None:
     print(chart.draw(run, style))
     for problem in run.problems[:3]:
         print(f"  problem while serving: {problem}")
+    for problem in run.misbuilt[:3]:
+        print(f"  broken placement: {problem}")
     print()
 
 

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 from fake_services import Bucket, buckets
 
 from .load import Answer
-from .scene import FROM_B, FROM_C, ORDERS, PROFILE, Run, Transition
+from .scene import FROM_B, FROM_C, ORDERS, PROFILE, Limit, Run, Transition
 
 FRESH, FALLBACK, FAILED = "fresh", "fallback", "failed"
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
@@ -183,6 +183,48 @@ class Measures:
         guards = self.breakers_for("C")
         return [c for c in self.calls_to("C", since, until)
                 if not any(b.half_open_at(c.time) for b in guards)]
+
+    # -- the numbers the placement gave the kit ------------------------------------------------
+
+    def limits(self, owner: str, endpoint: str) -> list[Limit]:
+        """The time limits ``owner``'s client calls for ``endpoint`` went with (B's client for C
+        is ``("B", "/orders")``)."""
+        return [limit for limit in self.run.limits
+                if limit.owner == owner and limit.endpoint == endpoint]
+
+    def longest(self, owner: str, endpoint: str) -> Limit | None:
+        """The call of ``owner`` for ``endpoint`` that could take the longest in all."""
+        return max(self.limits(owner, endpoint), key=lambda limit: limit.longest, default=None)
+
+    def shortest_attempt(self, owner: str, endpoint: str) -> Limit | None:
+        """The call of ``owner`` for ``endpoint`` whose attempts give up the soonest."""
+        return min(self.limits(owner, endpoint), key=lambda limit: limit.attempt, default=None)
+
+    def recovery_chain(self) -> list[tuple[str, float]]:
+        """The worst case of the way back, term by term, for the breakers that opened.
+
+        C may recover just after a trial call reached it: that trial fails when B's attempt
+        times out, B's breaker waits its ``recovery_timeout``, and A's breaker for /orders,
+        re-opened meanwhile by B's rejections, waits its own before the next trial reaches
+        B. The README's worksheet (question 5) adds them up.
+        """
+        def opened(owner: str, target: str, endpoint: str | None = None) -> list[float]:
+            return [self.run.recovery.get((b.owner, b.registry, b.target), 0.0)
+                    for b in self.breakers if b.owner == owner and b.target == target
+                    and (endpoint is None or endpoint in self.run.users.get(
+                        (b.owner, b.registry), []))
+                    and b.opened_at(0.0, float("inf")) is not None]
+
+        terms = []
+        in_b = opened("B", "C")
+        if in_b:
+            terms.append(("B's recovery_timeout", max(in_b)))
+            trial = max((limit.attempt for limit in self.limits("B", ORDERS)), default=0.0)
+            terms.append(("a failed trial's timeout (B's attempt timeout)", trial))
+        in_a = opened("A", "B", ORDERS)
+        if in_a:
+            terms.append(("A's recovery_timeout for /orders", max(in_a)))
+        return terms
 
     # -- retries ------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ service's call log, so one :class:`Run` holds everything the timeline and the ch
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import json
 import sys
 import threading
@@ -58,6 +59,11 @@ class Settings:
     healthy_latency: float = 0.010  #: C's answer time when healthy
     slow_latency: float = 2.0  #: and when slow
     slo: float = 0.5  #: A's callers count an answer as good within this many seconds
+    #: Healthy p99 latencies, measured on this kata's (loaded, 2-core) machine (the README's
+    #: table): an attempt timeout below the p99 of what it calls times out healthy calls.
+    c_p99: float = 0.035
+    b_orders_p99: float = 0.030
+    b_profile_p99: float = 0.008
     patience: float = 0.8  #: how long A's callers wait before they give up
     workers: int = 4  #: A's and B's worker pools
     queue_timeout: float = 0.25  #: how long a request waits for a worker before a 503
@@ -68,10 +74,13 @@ class Settings:
     #: anything. No other count includes it.
     probe: int = 5
 
+    #: A must be fresh again this long after C recovers, whenever that is
+    back_within: float = 0.5
+
     @property
     def recovered_window(self) -> tuple[float, float]:
         """Where A must be fresh again: from 0.5 s after C's recovery to the end of the load."""
-        return self.slow_until + 0.5, self.duration
+        return self.slow_until + self.back_within, self.duration
 
 
 SETTINGS = Settings()
@@ -107,8 +116,22 @@ class Transition:
         return self.owner, self.registry, self.target
 
 
+@dataclass(frozen=True)
+class Limit:
+    """The time limits one client call of the run went with (what the placement gave the kit)."""
+
+    owner: str  #: whose client: "A" or "B"
+    endpoint: str | None  #: the handler that called: "/orders", "/profile" (None: unknown)
+    client: str  #: "kit.ResilientClient" or "kit.plain"
+    #: seconds the whole get may take: its deadline, or with ``max_attempts=1`` its one attempt
+    #: (a plain client: its timeout)
+    longest: float
+    attempt: float  #: seconds one attempt may take: min(attempt_timeout, deadline)
+
+
 class _Recorder:
-    """Breaker state changes of one run, from every kit, in order, on the scene's clock."""
+    """Breaker state changes of one run, from every kit, in order, on the scene's clock; the
+    time limits every client call went with; and what was built when."""
 
     def __init__(self, clock: Callable[[], float], names: Callable[[str], str]) -> None:
         self.clock = clock
@@ -119,6 +142,21 @@ class _Recorder:
         self.built: list[tuple[str, int, str]] = []  #: (owner, registry, target), in order
         self.users: dict[tuple[str, int], list[str]] = {}  #: registry -> endpoints using it
         self.endpoint = threading.local()  #: which endpoint's handler is calling, per thread
+        #: each watched breaker's recovery_timeout, by (owner, registry, target)
+        self.recovery: dict[tuple[str, int, str], float] = {}
+        self.limits: set[Limit] = set()
+        self.serving = False  #: the load has started: the placement's functions have returned
+        self.misbuilt: list[str] = []  #: what the placement built or kept out of place
+
+    def limit(self, owner: str, client: str, deadline: float, attempt: float) -> None:
+        endpoint = getattr(self.endpoint, "path", None)
+        with self.lock:
+            self.limits.add(Limit(owner, endpoint, client, deadline, attempt))
+
+    def misbuild(self, problem: str) -> None:
+        with self.lock:
+            if problem not in self.misbuilt:
+                self.misbuilt.append(problem)
 
     def used(self, owner: str, registry: int) -> None:
         endpoint = getattr(self.endpoint, "path", None)
@@ -132,12 +170,13 @@ class _Recorder:
             self.registries[owner] = self.registries.get(owner, 0) + 1
             return self.registries[owner]
 
-    def build(self, owner: str, registry: int, name: str) -> None:
+    def build(self, owner: str, registry: int, name: str, recovery_timeout: float) -> None:
         """A breaker was built (a registry also builds some only to check its settings)."""
         target = self.names(name)
         with self.lock:
             if target in ("A", "B", "C") and (owner, registry, target) not in self.built:
                 self.built.append((owner, registry, target))
+                self.recovery[(owner, registry, target)] = recovery_timeout
 
     def changed(self, owner: str, registry: int, name: str, old: Any, new: Any) -> None:
         moment = self.clock()
@@ -154,15 +193,25 @@ def _state_name(state: Any) -> str:
 class PlainClient:
     """Today's client: plain ``requests`` with one generous timeout, nothing else."""
 
-    def __init__(self, session: requests.Session, timeout: float) -> None:
+    def __init__(self, session: requests.Session, timeout: float,
+                 on_get: Callable[[], None] | None = None) -> None:
         self.session = session
         self.timeout = timeout
+        self._on_get = on_get
 
     def get(self, url: str) -> requests.Response:
+        if self._on_get is not None:
+            self._on_get()
         return self.session.get(url, timeout=self.timeout)
 
     def __repr__(self) -> str:
         return f"PlainClient(timeout={self.timeout})"
+
+
+#: Lesson 12's documented defaults, for a client whose own signature does not say.
+_CLIENT_DEFAULTS = {"deadline": 2.0, "attempt_timeout": 0.5, "max_attempts": 3}
+#: Which of the placement's functions each kit is handed to.
+_FUNCTION_OF = {"A": "clients_for_a(kit)", "B": "client_for_b(kit)"}
 
 
 class Kit:
@@ -176,14 +225,21 @@ class Kit:
     ``alternate``, ``chain``, ``full_jitter_backoff``, ``CircuitOpenError``,
     ``DeadlineExceeded``, ``FallbackFailed``. ``kit.plain(timeout)`` is today's unprotected
     client. ``kit.slo`` is A's SLO in seconds.
+
+    The kit also notes, for the checks, the time limits every client call goes with, each
+    breaker's ``recovery_timeout``, and a registry or budget built while the scene serves
+    (one per request remembers nothing). A kit of an ``earlier`` build (see
+    :meth:`_Scene.dry_build`) notes into that recorder any use of what it built.
     """
 
     def __init__(self, owner: str, module: ModuleType, *, clock: RealClock,
-                 recorder: _Recorder, sessions: list[requests.Session], slo: float) -> None:
+                 recorder: _Recorder, sessions: list[requests.Session], slo: float,
+                 earlier: _Recorder | None = None) -> None:
         self.owner = owner
         self.slo = slo
         self._sessions = sessions
-        self.RetryBudget = module.RetryBudget
+        self._recorder = recorder
+        self._earlier = earlier
         self.default = module.default
         self.alternate = module.alternate
         self.chain = module.chain
@@ -192,6 +248,8 @@ class Kit:
         self.DeadlineExceeded = module.DeadlineExceeded
         self.FallbackFailed = module.FallbackFailed
         kit = self
+        client_signature = _signature(module.ResilientClient.__init__)
+        breaker_signature = _signature(module.CircuitBreaker)
 
         class ResilientClient(module.ResilientClient):  # type: ignore[name-defined, misc]
             __doc__ = module.ResilientClient.__doc__
@@ -200,6 +258,21 @@ class Kit:
                 wired = {"session": kit.session(), "clock": clock, "sleep": clock.sleep,
                          "wall_clock": clock.wall}
                 super().__init__(**{**wired, **settings})
+                self._kata_scene_limits = tuple(
+                    _setting(client_signature, settings, name, default)
+                    for name, default in _CLIENT_DEFAULTS.items())
+
+            def get(self, url: str, *args: Any, **kwargs: Any) -> Any:
+                kit._used("a client")
+                deadline, attempt_timeout, attempts = getattr(self, "_kata_scene_limits",
+                                                              (None, None, None))
+                given = kwargs.get("deadline", args[0] if args else None)
+                deadline = given if given is not None else deadline
+                if _is_seconds(deadline) and _is_seconds(attempt_timeout):
+                    attempt = min(float(attempt_timeout), float(deadline))
+                    longest = attempt if attempts == 1 else float(deadline)
+                    recorder.limit(owner, "kit.ResilientClient", longest, attempt)
+                return super().get(url, *args, **kwargs)
 
         class BreakerRegistry(module.BreakerRegistry):  # type: ignore[name-defined, misc]
             __doc__ = module.BreakerRegistry.__doc__
@@ -208,7 +281,10 @@ class Kit:
                          overrides: Mapping[str, Mapping[str, Any]] | None = None, *,
                          clock: Callable[[], float] = clock,
                          factory: Callable[..., Any] = module.CircuitBreaker) -> None:
+                kit._built("a breaker registry (kit.BreakerRegistry)")
                 number = recorder.new_registry(owner)
+                signature = breaker_signature if factory is module.CircuitBreaker \
+                    else _signature(factory)
 
                 def watched(**settings: Any) -> Any:
                     theirs = settings.pop("on_state_change", None)
@@ -220,18 +296,41 @@ class Kit:
                             theirs(old, new)
 
                     breaker = factory(on_state_change=on_state_change, **settings)
-                    recorder.build(owner, number, name)
+                    recovery = _setting(signature, settings, "recovery_timeout", 30.0)
+                    recorder.build(owner, number, name,
+                                   float(recovery) if _is_seconds(recovery) else 0.0)
                     return breaker
 
                 super().__init__(defaults, overrides, clock=clock, factory=watched)
                 self._scene_number = number
 
             def for_url(self, url: str) -> Any:
+                kit._used("a breaker registry")
                 recorder.used(owner, self._scene_number)
                 return super().for_url(url)
 
+        class RetryBudget(module.RetryBudget):  # type: ignore[name-defined, misc]
+            __doc__ = module.RetryBudget.__doc__
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                kit._built("a retry budget (kit.RetryBudget)")
+                super().__init__(*args, **kwargs)
+
+            def can_retry(self) -> bool:
+                kit._used("a retry budget")
+                return super().can_retry()
+
+            def record_failure(self) -> None:
+                kit._used("a retry budget")
+                super().record_failure()
+
+            def record_success(self) -> None:
+                kit._used("a retry budget")
+                super().record_success()
+
         self.ResilientClient = ResilientClient
         self.BreakerRegistry = BreakerRegistry
+        self.RetryBudget = RetryBudget
 
     def session(self) -> requests.Session:
         """A ``requests.Session`` for loopback: no proxies, no retries, a pool for 64."""
@@ -244,10 +343,65 @@ class Kit:
 
     def plain(self, timeout: float = 5.0) -> PlainClient:
         """Today's unprotected client: plain ``requests``, one generous timeout."""
-        return PlainClient(self.session(), timeout)
+        bound = _plain_bound(timeout)
+
+        def on_get() -> None:
+            self._used("a client")
+            self._recorder.limit(self.owner, "kit.plain", bound, bound)
+
+        return PlainClient(self.session(), timeout, on_get)
+
+    def _built(self, what: str) -> None:
+        """``what`` is being built: while the scene serves, that is once per request."""
+        if self._recorder.serving:
+            self._recorder.misbuild(
+                f"{_FUNCTION_OF.get(self.owner, self.owner)}'s clients built {what} while the "
+                f"scene was serving requests, so one per request: it remembers nothing of the "
+                f"calls before it (build it once, inside the function, and keep using it)")
+
+    def _used(self, what: str) -> None:
+        """``what`` (built by this kit) is used: if this kit's build is over, it was kept."""
+        if self._earlier is not None and self._earlier.serving:
+            self._earlier.misbuild(
+                f"{_FUNCTION_OF.get(self.owner, self.owner)} handed over {what} built in an "
+                f"earlier call of it (kept at module level?), so it remembers an earlier run: "
+                f"build everything inside the function, afresh for every call")
 
     def __repr__(self) -> str:
         return f"<kit for {self.owner}>"
+
+
+def _signature(func: Callable[..., Any]) -> inspect.Signature | None:
+    try:
+        return inspect.signature(func)
+    except (TypeError, ValueError):
+        return None
+
+
+def _setting(signature: inspect.Signature | None, given: Mapping[str, Any], name: str,
+             documented: Any) -> Any:
+    """The value ``name`` has in a call with ``given``: given, else the signature's default,
+    else the default the README documents."""
+    if name in given:
+        return given[name]
+    parameter = signature.parameters.get(name) if signature is not None else None
+    if parameter is not None and parameter.default is not inspect.Parameter.empty:
+        return parameter.default
+    return documented
+
+
+def _is_seconds(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _plain_bound(timeout: Any) -> float:
+    """The longest a plain ``requests`` call with ``timeout`` waits for one read (a pair:
+    connect, read; ``None``: no limit at all)."""
+    parts = timeout if isinstance(timeout, tuple) else (timeout,)
+    seconds = [float(p) for p in parts if _is_seconds(p)]
+    if not seconds or len(seconds) < len(parts):
+        return float("inf")
+    return max(seconds)
 
 
 # -- placements ---------------------------------------------------------------------------------
@@ -329,6 +483,11 @@ class Run:
     breakers: list[tuple[str, int, str]] = field(default_factory=list)  #: (owner, registry, target)
     users: dict[tuple[str, int], list[str]] = field(default_factory=dict)  #: endpoints per registry
     problems: list[str] = field(default_factory=list)  #: code that broke while serving
+    #: a registry or budget built while serving, or kept from an earlier build
+    misbuilt: list[str] = field(default_factory=list)
+    limits: list[Limit] = field(default_factory=list)  #: the time limits client calls went with
+    #: each watched breaker's recovery_timeout, by (owner, registry, target)
+    recovery: dict[tuple[str, int, str], float] = field(default_factory=dict)
     #: a stub still raising NotImplementedError that the placement used (its fallback...)
     not_implemented: NotImplementedError | None = None
     seconds: float = 0.0  #: real time the run took
@@ -366,6 +525,27 @@ class _Scene:
     def kit(self, owner: str) -> Kit:
         return Kit(owner, self.module, clock=self.clock, recorder=self.recorder,
                    sessions=self.sessions, slo=self.settings.slo)
+
+    def dry_build(self) -> None:
+        """Call the placement's functions once first, on kits whose clients serve nothing.
+
+        The README's rule: build everything inside the functions, afresh for every call. A
+        placement that keeps what it built at module level hands the run this build's
+        registry or budget, and the run notes it (see ``Kit._used``). Whatever goes wrong
+        here goes wrong again in :meth:`build`, which says so.
+        """
+        sessions: list[requests.Session] = []
+        unused = _Recorder(self.clock, self._service_of)
+        try:
+            for owner, function in (("A", self.placement.clients_for_a),
+                                    ("B", self.placement.client_for_b)):
+                function(Kit(owner, self.module, clock=self.clock, recorder=unused,
+                             sessions=sessions, slo=self.settings.slo, earlier=self.recorder))
+        except Exception:
+            pass
+        finally:
+            for session in sessions:
+                session.close()
 
     def build(self) -> None:
         """Ask the placement for its clients (before the load starts)."""
@@ -459,7 +639,9 @@ class _Scene:
         s = self.settings
         started = time.monotonic()
         try:
+            self.dry_build()
             self.build()
+            self.recorder.serving = True
             schedule = even_schedule(s.rate, s.duration, dict(s.mix), seed=s.seed)
             load = LoadGenerator(self.a.url, schedule, clock=self.clock, patience=s.patience)
             answers = load.run(ready=self.clock.restart)  # t = 0: the first request
@@ -469,10 +651,12 @@ class _Scene:
             self.stop()
         calls = {service.name: service.calls for service in (self.a, self.b, self.c)}
         problems = self.problems + self.network.errors()
-        return Run(self.placement.title, s, answers, calls, list(self.recorder.transitions),
-                   list(self.recorder.built), dict(self.recorder.users), problems,
-                   self.not_implemented, time.monotonic() - started,
-                   {name: int(port.split(":")[1]) for port, name in self.ports.items()})
+        r = self.recorder
+        return Run(self.placement.title, s, answers, calls, list(r.transitions), list(r.built),
+                   dict(r.users), problems, misbuilt=list(r.misbuilt),
+                   limits=sorted(r.limits, key=repr), recovery=dict(r.recovery),
+                   not_implemented=self.not_implemented, seconds=time.monotonic() - started,
+                   ports={name: int(port.split(":")[1]) for port, name in self.ports.items()})
 
     def stop(self) -> None:
         for session in self.sessions:

@@ -8,7 +8,8 @@ everything inside the functions: every run starts from fresh clients and fresh b
 
 As handed over, both functions return today's clients: plain ``requests`` with a generous
 timeout. ``make capstone`` shows what that does when C turns slow; ``make check LESSON=13``
-grades the outcome, not the numbers. Answer the README's worksheet beside each number.
+grades the outcome, and the worksheet's two rules of time on your numbers. Answer the
+README's worksheet beside each number.
 """
 
 from __future__ import annotations

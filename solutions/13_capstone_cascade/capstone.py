@@ -20,14 +20,15 @@ def client_for_b(kit: Any) -> Any:
     spares C and the only retries of the chain."""
     breakers = kit.BreakerRegistry(defaults={
         "failure_threshold": 3,     # 3 timeouts in a row: C is slow, not unlucky (~0.2 s at 14/s)
-        "recovery_timeout": 0.2,    # a trial per 0.2 s + 0.15 s (its timeout): 3/s, not 14/s
+        "recovery_timeout": 0.15,   # a trial per 0.15 s + 0.15 s (its timeout) at most: ~3/s
         "success_threshold": 1,     # one good trial closes it: back within 0.5 s of recovery
     })
     return kit.ResilientClient(
         registry=breakers, budget=kit.RetryBudget(),
         attempt_timeout=0.15,       # C's healthy p99 is ~35 ms: 4x headroom, far below 2 s
-        deadline=0.2,               # a retry fits only after a fast failure (a reset), not
-        max_attempts=2,             # after a timeout; the only layer that retries /orders
+        deadline=0.2,               # < A's 0.25 s attempt; a full retry fits after a fast
+        max_attempts=2,             # failure (a reset), after a timeout only 0.05 s less the
+                                    # backoff; the only layer that retries /orders
     )
 
 
@@ -36,8 +37,11 @@ def clients_for_a(kit: Any) -> dict[str, Any]:
     host, so each gets its own registry (a per-host breaker would reject /profile whenever
     /orders' calls fail), and only /orders, which C can slow, gets a fallback."""
     orders = kit.ResilientClient(
-        registry=kit.BreakerRegistry(defaults={"failure_threshold": 3, "recovery_timeout": 0.2,
-                                               "success_threshold": 1}),
+        registry=kit.BreakerRegistry(defaults={
+            "failure_threshold": 3,     # as in B: three failures of B in a row
+            "recovery_timeout": 0.2,    # C may recover just after B's trial: 0.15 s for that
+            "success_threshold": 1,     # trial to time out + B's 0.15 s + these 0.2 s = 0.5 s
+        }),
         budget=kit.RetryBudget(),
         fallback=orders_fallback,   # a page without stock levels beats an error page
         attempt_timeout=0.25,       # after B's 0.2 s deadline: never give up on work B is

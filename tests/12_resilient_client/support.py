@@ -153,6 +153,23 @@ class RendezvousAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
+class LockstepAdapter(HTTPAdapter):
+    """A transport adapter that sends requests in rounds: each request waits until
+    ``parties`` threads have each sent one more, so that the callers' attempts overlap
+    one for one. A caller that stops early breaks the rounds; the rest then go on alone."""
+
+    def __init__(self, parties: int) -> None:
+        super().__init__()
+        self._barrier = threading.Barrier(parties, timeout=2.0)
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            self._barrier.wait()
+        except threading.BrokenBarrierError:
+            pass  # a caller that sent fewer requests: go on, the check judges the counts
+        return super().send(request, *args, **kwargs)
+
+
 class UnansweredPort:
     """A loopback port whose connections are never completed: a real connect timeout.
 

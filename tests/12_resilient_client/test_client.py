@@ -159,16 +159,23 @@ def test_retries_every_transport_fault(impl, live_network):
     """Retries half-closes, garbage, truncated bodies and read timeouts too"""
     users = live_network.service("users").script(half_close(), garbage(), truncated(),
                                                  slow_headers(2.0), black_hole(), 200)
-    r = rig(impl, live_network, max_attempts=6, attempt_timeout=0.15, deadline=3.0)
+    budget = impl.RetryBudget(max_tokens=100, token_ratio=0.5)
+    r = rig(impl, live_network, budget=budget, max_attempts=6, attempt_timeout=0.15,
+            deadline=3.0)
     scenario = Scenario("users closes without answering, sends garbage, cuts a body short, "
                         "sends no headers for 2 s, never answers, then answers 200; "
-                        "max_attempts=6, attempt_timeout=0.15")
+                        "max_attempts=6, attempt_timeout=0.15, RetryBudget(max_tokens=100, "
+                        "token_ratio=0.5)")
     run = timed(lambda: r.client.get(f"{users.url}/users/1"), limit=2.5)
     scenario.expect(status_of(run.outcome) == 200 and users.call_count == 6,
                     expected="every fault retried: 6 calls, then the 200 response (the two "
                              "timeouts cost 0.15 s each)",
                     observed=f"{run.shown()}; {users.call_count} calls",
                     timeline=live_network.timeline())
+    scenario.expect(abs(support.tokens(budget) - 95.5) < 1e-6,
+                    expected="tokens 100 → 95.5: each of the 5 failed attempts costs the "
+                             "budget 1, whatever exception it raised, and the 200 refunds 0.5",
+                    observed=f"tokens {support.tokens(budget):g}")
 
     unanswered = support.UnansweredPort()
     try:
@@ -189,7 +196,9 @@ def test_retries_every_transport_fault(impl, live_network):
 @pytest.mark.timeout(5)
 def test_answers_are_not_retried(impl, live_network):
     """Returns answers (2xx, 3xx, 4xx) as they are: one call, no retry, no fallback"""
-    statuses = [201, 301, 400, 401, 403, 404, 409, 418, 422]
+    # 408 and 425 included: Polly's HandleTransientHttpError (Polly.Extensions.Http) handles
+    # a 408 as transient and "Too Early" sounds so, but here any 4xx but 429 is an answer
+    statuses = [201, 301, 400, 401, 403, 404, 408, 409, 418, 422, 425]
     users = live_network.service("users")
     users.script(*statuses)
     r = rig(impl, live_network, fallback="record", max_attempts=3)
@@ -233,9 +242,12 @@ def test_a_404_leaves_the_breaker_and_the_budget_alone(impl, live_network):
 def test_a_429_is_retried_but_never_opens_the_breaker(impl, live_network):
     """Retries a 429, and never counts it as a failure for the breaker"""
     users = live_network.service("users").script(429, 429, 200, 429, 429, 429)
-    r = rig(impl, live_network, breaker={"failure_threshold": 2}, max_attempts=3)
-    scenario = Scenario("failure_threshold=2, max_attempts=3, no fallback; users answers "
-                        "429, 429, 200, then 429, 429, 429")
+    budget = impl.RetryBudget(max_tokens=100, token_ratio=0.5)
+    r = rig(impl, live_network, budget=budget, breaker={"failure_threshold": 2},
+            max_attempts=3)
+    scenario = Scenario("failure_threshold=2, max_attempts=3, RetryBudget(max_tokens=100, "
+                        "token_ratio=0.5), no fallback; users answers 429, 429, 200, then "
+                        "429, 429, 429")
     first = get(r.client, f"{users.url}/users/1")
     second = get(r.client, f"{users.url}/users/2")
     scenario.expect(status_of(first) == 200 and status_of(second) == 429
@@ -248,6 +260,10 @@ def test_a_429_is_retried_but_never_opens_the_breaker(impl, live_network):
                     expected="the breaker still CLOSED: a 429 says 'slow down', not 'down' "
                              "(the breaker counts 5xx answers only)",
                     observed=f"breaker {support.state_name(r.breaker(users))}")
+    scenario.expect(abs(support.tokens(budget) - 95.5) < 1e-6,
+                    expected="tokens 100 → 95.5: for the budget a 429 is a failure like any "
+                             "transient outcome (5 × -1), the 200 refunds 0.5",
+                    observed=f"tokens {support.tokens(budget):g}")
 
 
 @pytest.mark.timeout(5)
@@ -273,9 +289,12 @@ def test_undecodable_body_is_not_retried(impl, live_network):
     """Never retries a body that cannot be decoded, and falls back on none"""
     broken = Reply(200, body="this is not gzip", headers={"Content-Encoding": "gzip"})
     users = live_network.service("users").script(broken, broken, malformed_json(), 200)
-    r = rig(impl, live_network, fallback="record", max_attempts=3)
+    budget = impl.RetryBudget(max_tokens=10, token_ratio=0.5)
+    budget.record_failure()
+    r = rig(impl, live_network, budget=budget, fallback="record", max_attempts=3)
     scenario = Scenario("users answers 200 with 'Content-Encoding: gzip' and a body that is "
-                        "not gzip; max_attempts=3, with a fallback")
+                        "not gzip; max_attempts=3, with a fallback; RetryBudget(max_tokens=10, "
+                        "token_ratio=0.5) at 9 tokens")
     outcome = get(r.client, f"{users.url}/users/1")
     scenario.expect(outcome.raised(requests.exceptions.ContentDecodingError)
                     and users.call_count == 1 and not r.fallback_calls,
@@ -284,6 +303,10 @@ def test_undecodable_body_is_not_retried(impl, live_network):
                     observed=f"{said(outcome)} after {users.call_count} calls; fallback "
                              f"called {len(r.fallback_calls)} times",
                     timeline=live_network.timeline())
+    scenario.expect(abs(support.tokens(budget) - 9.5) < 1e-6,
+                    expected="tokens 9 → 9.5: the attempt reached the service and was not "
+                             "transient, so it is reported to the budget as a success",
+                    observed=f"tokens {support.tokens(budget):g}")
     for bad in ("http://127.0.0.1:99999/users/1", "http:///users/1"):
         before = len(r.fallback_calls)
         outcome = get(r.client, bad)
@@ -313,9 +336,9 @@ def test_gives_up_after_max_attempts(impl, live_network):
     users = live_network.service("users").down(503)
     for attempts in (1, 2, 4):
         before = users.call_count
-        r = rig(impl, live_network, max_attempts=attempts)
+        r = rig(impl, live_network, max_attempts=attempts, backoff=lambda k: 0.01)
         scenario = Scenario(f"users answers 503 to everything; max_attempts={attempts}, "
-                            f"no fallback")
+                            f"backoff 0.01 s, no fallback")
         outcome = get(r.client, f"{users.url}/users/1")
         calls = users.call_count - before
         scenario.expect(calls == attempts and len(r.clock.sleeps) == attempts - 1,
@@ -326,9 +349,9 @@ def test_gives_up_after_max_attempts(impl, live_network):
                         expected="the last 503 response returned as it is (a returned answer "
                                  "is never turned into an exception)", observed=said(outcome))
     refused = live_network.closed_port()
-    r = rig(impl, live_network, max_attempts=3)
+    r = rig(impl, live_network, max_attempts=3, backoff=lambda k: 0.01)
     scenario = Scenario("nothing listens on the port (connection refused); max_attempts=3, "
-                        "no fallback")
+                        "backoff 0.01 s, no fallback")
     outcome = get(r.client, f"{refused}/users/1")
     scenario.expect(outcome.raised(requests.ConnectionError) and len(r.clock.sleeps) == 2,
                     expected="3 attempts (2 waits), then the last ConnectionError raised",
@@ -380,25 +403,31 @@ def test_flaky_service_retries_within_the_budget(impl, live_network):
 
 @pytest.mark.timeout(5)
 def test_retry_after_is_honoured_within_the_deadline(impl, live_network):
-    """Waits what Retry-After asks, in seconds or as an HTTP-date, when it fits"""
+    """Waits what Retry-After asks on a 503 or 429, in seconds or as an HTTP-date, when it fits"""
     clock = JumpClock()
     users = live_network.service("users").script(
         error(503, retry_after=0.25), error(429, retry_after=FakeClock().http_date(2.0)),
-        error(503, retry_after=0), 200)
-    r = rig(impl, live_network, clock=clock, deadline=3.0, max_attempts=4,
+        error(503, retry_after=0), error(500, retry_after=0.5), 200)
+    r = rig(impl, live_network, clock=clock, deadline=3.0, max_attempts=5,
             backoff=lambda k: 0.01, wall_clock=WALL)
     scenario = Scenario("users answers 503 with 'Retry-After: 0.25', then 429 with a "
                         "Retry-After date 2 s after the wall clock, then 503 with "
-                        "'Retry-After: 0', then 200; deadline=3.0, backoff 0.01 s (a wait "
-                        "longer than the default backoff's cap is honoured as long as it fits)")
+                        "'Retry-After: 0', then 500 with 'Retry-After: 0.5', then 200; "
+                        "deadline=3.0, max_attempts=5, backoff 0.01 s (a wait longer than the "
+                        "default backoff's cap is honoured as long as it fits)")
     outcome = get(r.client, f"{users.url}/users/1")
-    scenario.expect(status_of(outcome) == 200 and users.call_count == 4,
-                    expected="4 calls, then the 200 response", observed=f"{said(outcome)} "
+    scenario.expect(status_of(outcome) == 200 and users.call_count == 5,
+                    expected="5 calls, then the 200 response", observed=f"{said(outcome)} "
                     f"after {users.call_count} calls", timeline=live_network.timeline())
-    scenario.expect(len(clock.sleeps) == 3 and abs(clock.sleeps[0] - 0.25) < 1e-9
-                    and abs(clock.sleeps[1] - 2.0) < 1e-6 and clock.sleeps[2] == 0,
-                    expected="waits [0.25, 2.0, 0]: what the server asked (0 included), not "
-                             "the backoff", observed=f"waits {clock.sleeps}")
+    waits = [wait for wait in clock.sleeps if wait != 0]  # a wait of 0 may be skipped
+    scenario.expect(len(waits) == 3 and abs(waits[0] - 0.25) < 1e-9
+                    and abs(waits[1] - 2.0) < 1e-6 and abs(waits[2] - 0.01) < 1e-9
+                    and len(clock.sleeps) in (3, 4),
+                    expected="waits [0.25, 2.0, 0, 0.01]: what the 503 and the 429 asked (0 "
+                             "included: no backoff instead; sleeping 0 or skipping it are "
+                             "alike), and the backoff after the 500, whose Retry-After is not "
+                             "honoured (only a 429 or a 503 asks for a wait)",
+                    observed=f"waits {clock.sleeps}")
 
 
 @pytest.mark.timeout(5)
@@ -446,6 +475,26 @@ def test_never_sleeps_past_the_deadline(impl, live_network):
                                      f"called with {r.fallback_calls}",
                             timeline=live_network.timeline())
 
+    clock = FakeClock(support.START)
+    slow = live_network.service("users-slow").always(503)
+    slow.before_reply(lambda call: clock.advance(0.5))
+    r = rig(impl, live_network, clock=clock, deadline=1.0, min_attempt_time=0.25,
+            max_attempts=2, backoff=lambda k: 0.3, fallback="record")
+    scenario = Scenario("a fake clock that moves 0.5 s during each call; users answers 503; "
+                        "deadline=1.0, min_attempt_time=0.25, backoff 0.3 s, max_attempts=2, "
+                        "with a fallback")
+    outcome = get(r.client, f"{slow.url}/users/1")
+    scenario.expect(slow.call_count == 1 and not clock.sleeps and outcome.value == "fallback"
+                    and bool(r.fallback_calls)
+                    and isinstance(r.fallback_calls[0][0], impl.DeadlineExceeded),
+                    expected="no wait: after the 0.5 s attempt a 0.3 s wait would leave 0.2 s, "
+                             "less than min_attempt_time (the time left is read after the "
+                             "attempt, not before it); 1 call, the fallback's answer for a "
+                             "DeadlineExceeded",
+                    observed=f"{slow.call_count} calls, waits {clock.sleeps}; {said(outcome)}; "
+                             f"fallback called with {r.fallback_calls}",
+                    timeline=live_network.timeline())
+
 
 # -- the deadline ------------------------------------------------------------------------------
 
@@ -457,6 +506,7 @@ def test_deadline_holds_whatever_the_service_does(impl, live_network):
         "slow": ok(latency=3.0),
         "silent": black_hole(),
         "dribbling": dribble(every=0.05, size=60),
+        "stalling": dribble(every=0.38, size=10),  # each read must wait only the time left
         "slow-headers": slow_headers(3.0),
         "failing": error(503),
     }
@@ -483,7 +533,8 @@ def test_deadline_holds_whatever_the_service_does(impl, live_network):
     scenario = Scenario(f"deadline={deadline}, attempt_timeout=1.0, max_attempts=10, no "
                         f"fallback; at the same time, one get each to a service that "
                         f"answers after 3 s, one that never answers, one that sends its body "
-                        f"a byte every 50 ms, one that sends its headers after 3 s, one that "
+                        f"a byte every 50 ms, one that sends a byte of its body every 0.38 s, "
+                        f"one that sends its headers after 3 s, one that "
                         f"fails at once (with 0.15 s of real backoff), and a port that never "
                         f"completes the connection")
     late = [f"{name}: {run.shown()}" for name, run in zip(names, runs)
@@ -498,11 +549,21 @@ def test_deadline_holds_whatever_the_service_does(impl, live_network):
 def test_deadline_error_and_fallback(impl, live_network):
     """Raises DeadlineExceeded at the deadline, or serves the fallback in time"""
     users = live_network.service("users").always(black_hole())
-    r = rig(impl, live_network, clock=time.monotonic, deadline=0.3,
-            attempt_timeout=0.1, max_attempts=20)
+    plain = rig(impl, live_network, clock=time.monotonic, deadline=0.3,
+                attempt_timeout=0.1, max_attempts=20)
+    single = rig(impl, live_network, clock=time.monotonic, deadline=0.2, attempt_timeout=5.0,
+                 max_attempts=1)
+    served = rig(impl, live_network, clock=time.monotonic, deadline=2.0,
+                 attempt_timeout=0.1, max_attempts=20, fallback="record")
+    # three clients at once, each on its own path of the same silent service
+    run, run_single, run_served = together([
+        lambda: plain.client.get(f"{users.url}/users/1"),
+        lambda: single.client.get(f"{users.url}/users/3"),
+        lambda: served.client.get(f"{users.url}/users/2", deadline=0.3)],
+        limit=0.3 + 2 * TOLERANCE)
+
     scenario = Scenario("users never answers; deadline=0.3, attempt_timeout=0.1, "
                         "max_attempts=20, no fallback")
-    run = timed(lambda: r.client.get(f"{users.url}/users/1"), limit=0.3 + 2 * TOLERANCE)
     error_ = run.outcome.error
     scenario.expect(run.within(0.3 + TOLERANCE) and isinstance(error_, impl.DeadlineExceeded)
                     and isinstance(error_, TimeoutError),
@@ -518,35 +579,79 @@ def test_deadline_error_and_fallback(impl, live_network):
                     observed=f".deadline {getattr(error_, 'deadline', None)!r}, .url "
                              f"{getattr(error_, 'url', None)!r}")
     users.wait_idle()
-    scenario.expect(2 <= users.call_count <= 3,
+    calls = sum(1 for call in users.calls if call.path == "/users/1")
+    scenario.expect(2 <= calls <= 3,
                     expected="attempts of 0.1 s until the deadline: 3 calls (2 on a slow "
-                             "machine)", observed=f"{users.call_count} calls",
+                             "machine)", observed=f"{calls} calls",
                     timeline=live_network.timeline())
 
-    r = rig(impl, live_network, clock=time.monotonic, deadline=0.2, attempt_timeout=5.0,
-            max_attempts=1)
     scenario = Scenario("users never answers; deadline=0.2, attempt_timeout=5.0, "
                         "max_attempts=1, no fallback")
-    run = timed(lambda: r.client.get(f"{users.url}/users/3"), limit=0.2 + 2 * TOLERANCE)
-    scenario.expect(run.within(0.2 + TOLERANCE) and run.outcome.raised(impl.DeadlineExceeded),
+    scenario.expect(run_single.within(0.2 + TOLERANCE)
+                    and run_single.outcome.raised(impl.DeadlineExceeded),
                     expected="the only attempt, cut by the deadline, ends in DeadlineExceeded "
-                             "(not in the attempt's own timeout)", observed=run.shown(),
+                             "(not in the attempt's own timeout)", observed=run_single.shown(),
                     timeline=live_network.timeline())
 
-    r = rig(impl, live_network, clock=time.monotonic, deadline=2.0,
-            attempt_timeout=0.1, max_attempts=20, fallback="record")
     scenario = Scenario("users never answers; the client's deadline is 2.0 but this get "
                         "passes deadline=0.3; attempt_timeout=0.1, with a fallback")
-    run = timed(lambda: r.client.get(f"{users.url}/users/2", deadline=0.3),
-                limit=0.3 + 2 * TOLERANCE)
-    reason = r.fallback_calls[0] if r.fallback_calls else ()
-    scenario.expect(run.within(0.3 + TOLERANCE) and run.outcome.value == "fallback"
+    reason = served.fallback_calls[0] if served.fallback_calls else ()
+    scenario.expect(run_served.within(0.3 + TOLERANCE) and run_served.outcome.value == "fallback"
                     and len(reason) == 2 and isinstance(reason[0], impl.DeadlineExceeded)
                     and reason[1] == f"{users.url}/users/2",
                     expected=f"the fallback's answer within 0.3 s + {TOLERANCE} s, the "
                              f"fallback called as fallback(DeadlineExceeded, url)",
-                    observed=f"{run.shown()}; fallback called with {r.fallback_calls}",
-                    timeline=live_network.timeline())
+                    observed=f"{run_served.shown()}; fallback called with "
+                             f"{served.fallback_calls}", timeline=live_network.timeline())
+
+
+@pytest.mark.timeout(5)
+def test_deadline_error_carries_the_last_error(impl, live_network):
+    """Gives DeadlineExceeded the last attempt's error as __cause__, however time ran out"""
+    reset_first = (reset(), truncated())  # a ConnectionError, then a ChunkedEncodingError
+    cases = [
+        ("the second attempt takes the rest of the time (the clock moves 1 s during it)",
+         reset_first[::-1], {"jump": 1.0}, requests.ConnectionError),
+        ("the second attempt takes 0.5 s, so the next backoff of 0.3 s does not fit",
+         reset_first, {"jump": 0.5, "backoff": 0.3}, requests.exceptions.ChunkedEncodingError),
+        ("each sleep takes 0.4 s longer than asked (a loaded machine), so no time is left for "
+         "a third attempt", reset_first, {"backoff": 0.1, "oversleep": 0.4},
+         requests.exceptions.ChunkedEncodingError),
+    ]
+    names = {requests.ConnectionError: "ConnectionError (a reset)",
+             requests.exceptions.ChunkedEncodingError: "ChunkedEncodingError (a body cut short)"}
+    for n, (what, replies, how, cause_type) in enumerate(cases):
+        clock = FakeClock(support.START)
+        users = live_network.service(f"users-{n}").script(*replies, 200)
+        jump = how.get("jump")
+        users.before_reply(lambda call, j=jump, c=clock: c.advance(j)
+                           if j and call.number == 2 else None)
+        oversleep = how.get("oversleep", 0.0)
+        r = rig(impl, live_network, clock=clock, deadline=5.0, attempt_timeout=5.0,
+                min_attempt_time=0.25, max_attempts=3, backoff=lambda k, b=how.get(
+                    "backoff", 0.0): b, sleep=lambda s, o=oversleep, c=clock: c.advance(s + o))
+        last = names[cause_type]
+        first = next(name for kind, name in names.items() if kind is not cause_type)
+        scenario = Scenario(f"a fake clock; get(url, deadline=1.0) on a client whose own "
+                            f"deadline is 5.0; min_attempt_time=0.25, max_attempts=3; users "
+                            f"fails with a {first}, then a {last}; {what}")
+        url = f"{users.url}/users/1"
+        outcome = get(r.client, url, deadline=1.0)
+        error_ = outcome.error
+        scenario.expect(isinstance(error_, impl.DeadlineExceeded) and users.call_count == 2,
+                        expected="2 calls, then DeadlineExceeded",
+                        observed=f"{users.call_count} calls; {said(outcome)}",
+                        timeline=live_network.timeline())
+        cause = getattr(error_, "__cause__", None)
+        scenario.expect(isinstance(cause, cause_type),
+                        expected=f"its __cause__ is the last attempt's error, the {last}",
+                        observed=f"__cause__ {cause!r}")
+        scenario.expect(getattr(error_, "deadline", None) == 1.0
+                        and getattr(error_, "url", None) == url,
+                        expected="its .deadline is this get's 1.0 (not the client's 5.0) and "
+                                 "its .url the URL asked for",
+                        observed=f".deadline {getattr(error_, 'deadline', None)!r}, .url "
+                                 f"{getattr(error_, 'url', None)!r}")
 
 
 @pytest.mark.timeout(5)
@@ -646,6 +751,22 @@ def test_time_is_up_at_the_very_end(impl, live_network):
                              "the 200 (2 calls)",
                     observed=f"{said(outcome)} after {users.call_count} calls",
                     timeline=live_network.timeline())
+
+    clock = FakeClock(support.START)
+    users = live_network.service("users-3").script(Reply(200, body=""), ok(json={"id": 3}))
+    users.before_reply(lambda call: clock.advance(0.25) if call.number == 1 else None)
+    r = rig(impl, live_network, clock=clock, deadline=2.0, attempt_timeout=0.25,
+            max_attempts=2)
+    scenario = Scenario("the same, but the first answer is a 200 with an empty body "
+                        "(Content-Length: 0), complete as soon as its headers are in")
+    outcome = get(r.client, f"{users.url}/users/1")
+    body = outcome.value.json() if status_of(outcome) == 200 and outcome.value.content else None
+    scenario.expect(body == {"id": 3} and users.call_count == 2,
+                    expected="still a timeout: once the attempt's time is up nothing more is "
+                             "read, not even the empty read that says the body is complete; "
+                             "the second attempt returns the 200 with {'id': 3} (2 calls)",
+                    observed=f"{said(outcome)} with body {body!r} after {users.call_count} "
+                             f"calls", timeline=live_network.timeline())
 
 
 @pytest.mark.timeout(5)
@@ -857,6 +978,33 @@ def test_fallback_on_every_kind_of_unavailability(impl, live_network):
                     expected="the fallback's answer, fallback(the ConnectionError, url)",
                     observed=f"{said(outcome)}; fallback called with {r.fallback_calls}")
 
+    clock = JumpClock()
+    kinds = [("answers 429 to everything", error(429), requests.HTTPError, "HTTPError of the "
+              "last 429"),
+             ("cuts every body short (a reset after 3 bytes)", reset_mid_body(),
+              requests.exceptions.ChunkedEncodingError, "ChunkedEncodingError"),
+             ("sends its headers 0.3 s late every time, as the client's clock says",
+              ok(), requests.Timeout, "Timeout of the last attempt")]
+    for n, (what, reply, kind, name) in enumerate(kinds):
+        service = live_network.service(f"users-{n}").always(reply)
+        if kind is requests.Timeout:
+            service.before_reply(lambda call: clock.jump(0.3))
+        r = rig(impl, live_network, clock=clock, fallback="record", deadline=5.0,
+                attempt_timeout=0.3, max_attempts=2)
+        scenario = Scenario(f"users {what}; max_attempts=2, attempt_timeout=0.3, "
+                            f"deadline=5.0, a fallback")
+        outcome = get(r.client, f"{service.url}/users/1")
+        reason = r.fallback_calls[0][0] if r.fallback_calls else None
+        status = getattr(getattr(reason, "response", None), "status_code", None)
+        scenario.expect(outcome.value == "fallback" and service.call_count == 2
+                        and isinstance(reason, kind)
+                        and (kind is not requests.HTTPError or status == 429),
+                        expected=f"2 calls, then the fallback's answer, fallback({name}, url): "
+                                 f"every transient failure that ends the retries is served "
+                                 f"by the fallback", observed=f"{service.call_count} calls; "
+                        f"{said(outcome)}; fallback called with {r.fallback_calls}",
+                        timeline=live_network.timeline())
+
 
 @pytest.mark.timeout(5)
 def test_failing_fallback_raises_both_causes(impl, live_network):
@@ -917,6 +1065,42 @@ def test_session_makes_no_retries_of_its_own(impl, live_network):
                                  "urllib3 Retry(3) under 3 attempts makes 12)",
                         observed=f"{users.call_count} calls; {said(outcome)}",
                         timeline=live_network.timeline())
+
+    unanswered = support.UnansweredPort()
+    try:
+        client = impl.ResilientClient(registry=impl.BreakerRegistry(
+            defaults={"failure_threshold": 100}), budget=impl.RetryBudget(1000),
+            max_attempts=2, attempt_timeout=0.1, deadline=2.0, backoff=lambda k: 0.0,
+            sleep=support.real_sleep)
+        run = timed(lambda: client.get(f"{unanswered.url}/users/1"), limit=1.5)
+    finally:
+        unanswered.close()
+    scenario = Scenario("a port that never completes the connection; a client without a "
+                        "session of its own; max_attempts=2, attempt_timeout=0.1")
+    scenario.expect(run.within(0.2 + TOLERANCE) and run.outcome.raised(requests.ConnectTimeout),
+                    expected=f"2 connect timeouts of 0.1 s, then the ConnectTimeout, within "
+                             f"{0.2 + TOLERANCE:.2f} s: the session retries no connection "
+                             f"either (urllib3's Retry(connect=3) would make it 0.8 s)",
+                    observed=run.shown())
+
+
+@pytest.mark.timeout(5)
+def test_own_session_is_made_once(impl, live_network):
+    """Makes its own session once and reuses its connections: not a new session per get"""
+    users = live_network.service("users")
+    clock = JumpClock()
+    client = impl.ResilientClient(registry=impl.BreakerRegistry(clock=clock),
+                                  budget=impl.RetryBudget(), clock=clock, sleep=clock.sleep)
+    scenario = Scenario("a healthy users service; a client without a session of its own "
+                        "(session=None); 5 gets, one after the other")
+    answers = [status_of(get(client, f"{users.url}/users/{n}")) for n in range(5)]
+    users.wait_idle()
+    scenario.expect(answers == [200] * 5 and users.connections_accepted <= 2,
+                    expected="5 200s over 1 connection: the session is made with the client "
+                             "and keeps its connection alive for the next get",
+                    observed=f"{answers}; users accepted {users.connections_accepted} "
+                             f"connections (a new session per get opens one each)",
+                    timeline=live_network.timeline())
 
 
 @pytest.mark.timeout(5)
@@ -1004,3 +1188,59 @@ def test_one_client_serves_many_threads(impl, live_network):
                     expected="the long get keeps trying until its own deadline: "
                              "DeadlineExceeded after 0.5 s, not before",
                     observed=runs[0].shown(), timeline=live_network.timeline())
+
+
+@pytest.mark.timeout(8)
+def test_threads_keep_their_own_attempts_and_errors(impl, live_network):
+    """Keeps each call's attempts and last error its own when threads share one client"""
+    users = live_network.service("users").down(503)
+    session = live_network.session()
+    session.mount("http://", support.LockstepAdapter(2))
+    r = rig(impl, live_network, max_attempts=3, session=session)
+    runs = together([lambda: r.client.get(f"{users.url}/a"),
+                     lambda: r.client.get(f"{users.url}/b")], limit=3.0)
+    users.wait_idle()
+    per_path = {path: sum(1 for call in users.calls if call.path == path)
+                for path in ("/a", "/b")}
+    scenario = Scenario("users answers 503 to everything; one client, max_attempts=3; two "
+                        "threads call get(/a) and get(/b) at the same moment, and their "
+                        "attempts go out side by side, one of each at a time")
+    scenario.expect(per_path == {"/a": 3, "/b": 3}
+                    and all(status_of(run.outcome) == 503 for run in runs),
+                    expected="each get makes its own 3 attempts and returns its last 503: "
+                             "3 calls to /a and 3 to /b (an attempt count kept on the client "
+                             "is shared by both calls)",
+                    observed=f"calls {per_path}; {[run.shown() for run in runs]}",
+                    timeline=live_network.timeline())
+
+    clock = FakeClock(support.START)
+    resets = live_network.service("resets").always(reset())
+    cuts = live_network.service("cuts").always(truncated())
+    both_slept = threading.Barrier(2, action=lambda: clock.advance(1.0), timeout=2.0)
+
+    def sleep_side_by_side(seconds: float) -> None:
+        try:
+            both_slept.wait()  # the second sleeper moves the clock past both deadlines
+        except threading.BrokenBarrierError:
+            pass  # the other call never slept: go on, the check judges the outcome
+
+    r = rig(impl, live_network, clock=clock, sleep=sleep_side_by_side, deadline=1.0,
+            min_attempt_time=0.25, max_attempts=3, backoff=lambda k: 0.1)
+    runs = together([lambda: r.client.get(f"{resets.url}/users/1"),
+                     lambda: r.client.get(f"{cuts.url}/users/1")], limit=3.0)
+    causes = [getattr(run.outcome.error, "__cause__", None) for run in runs]
+    scenario = Scenario("one client, deadline=1.0, min_attempt_time=0.25, backoff 0.1 s; two "
+                        "threads at once: one gets from a service that resets every "
+                        "connection, the other from one that cuts every body short; both "
+                        "sleep before their retry, and the clock moves past both deadlines "
+                        "while they sleep")
+    scenario.expect(all(run.outcome.raised(impl.DeadlineExceeded) for run in runs)
+                    and isinstance(causes[0], requests.ConnectionError)
+                    and isinstance(causes[1], requests.exceptions.ChunkedEncodingError),
+                    expected="both raise DeadlineExceeded, each from its own last error: "
+                             "the ConnectionError for the first, the ChunkedEncodingError "
+                             "for the second (an error kept on the client is the other "
+                             "call's too)",
+                    observed=f"{[run.shown() for run in runs]}; __cause__ {causes!r}",
+                    timeline=live_network.timeline())
+

@@ -1,10 +1,15 @@
 """Lesson 13 checks: the learner's placement of clients in A and B, judged by the outcome.
 
 One run of the scene per implementation (``kata.capstone.scene``: A -> B -> C live on
-127.0.0.1, 20 requests/s offered to A for 3 s, C slow from 0.7 s to 1.7 s) is shared by
+127.0.0.1, 20 requests/s offered to A for 2.4 s, C slow from 0.5 s to 1.3 s) is shared by
 every check, so grading a learner costs one run (about 3 s of real time). Each check judges
 one property of that run by counts and ratios, never by an absolute latency (the SLO aside,
 which defines a good answer), and shows the run's timeline when it fails.
+
+One run shows one moment of C's recovery and a B that is never slow on its own, so two rules
+of the README's worksheet are judged on the numbers the placement gave the kit for the
+calls it made (``Measures.limits``, ``Measures.recovery_chain``): every hop gives up in time,
+and the breakers' nested timeouts fit the way back, whenever C recovers.
 """
 
 from __future__ import annotations
@@ -59,6 +64,11 @@ def protected_run(impl: Any) -> tuple[Run, Measures]:
         raise outcome
     if outcome.not_implemented is not None:
         raise outcome.not_implemented  # reported as "not implemented yet: orders_fallback"
+    if outcome.misbuilt:
+        Scenario(SCENE).fail(expected="clients_for_a(kit) and client_for_b(kit) to build every "
+                                      "client, breaker registry and retry budget inside them, "
+                                      "afresh for every call, before the load starts",
+                             observed=outcome.misbuilt[0], timeline=timeline(outcome))
     if outcome.problems:
         Scenario(SCENE).fail(expected="the clients to serve every request without breaking",
                              observed=outcome.problems[0], timeline=timeline(outcome))
@@ -175,6 +185,17 @@ def test_fresh_answers_whenever_c_is_healthy(impl):
     before, offered_before = m.fresh(0, S.slow_from)
     low, high = S.recovered_window
     after, offered_after = m.fresh(low, high)
+    terms = m.recovery_chain()
+    total = sum(seconds for _, seconds in terms)
+    scenario.expect(
+        total <= S.back_within + 1e-9,
+        expected=f"the breakers to let A be fresh again within {S.back_within:g} s of C's "
+                 f"recovery whenever it comes, not only at t={S.slow_until:g} s: C may recover "
+                 f"just after a trial call reached it, so B's recovery_timeout, a failed "
+                 f"trial's timeout (B's attempt timeout) and A's recovery_timeout for /orders "
+                 f"(for the breakers that opened) add up to at most {S.back_within:g} s",
+        observed=" + ".join(f"{label} {seconds:g} s" for label, seconds in terms) +
+                 f" = {total:g} s", timeline=timeline(run))
     scenario.expect(
         before >= enough(offered_before),
         expected=f"at least {ENOUGH:.0%} of A's answers fresh (from C or B, not a fallback) "
@@ -187,3 +208,42 @@ def test_fresh_answers_whenever_c_is_healthy(impl):
                  f"{low - S.slow_until:g} s after C recovered (at t={S.slow_until:g} s): the "
                  f"breakers must let trial calls through and close",
         observed=f"{_share(after, offered_after)} were", timeline=timeline(run))
+
+
+@pytest.mark.timeout(LIMIT)
+def test_every_hop_gives_up_in_time(impl):
+    """Every hop gives up in time: A within its SLO, B before A does, none on a healthy answer"""
+    run, m = protected_run(impl)
+    scenario = Scenario(SCENE)
+    for endpoint in (ORDERS, PROFILE):
+        worst = m.longest("A", endpoint)
+        scenario.expect(
+            worst is None or worst.longest + S.queue_timeout <= S.slo + 1e-9,
+            expected=f"A's client for {endpoint} to give up within A's SLO: a request may wait "
+                     f"{S.queue_timeout:g} s in A's queue first, so A's deadline (with "
+                     f"max_attempts=1, its one attempt; a plain client's timeout) plus "
+                     f"{S.queue_timeout:g} s at most {S.slo:g} s",
+            observed=f"{worst.client} may take {worst.longest:g} s: "
+                     f"{worst.longest + S.queue_timeout:g} s in all" if worst else "",
+            timeline=timeline(run))
+    b, a = m.longest("B", ORDERS), m.shortest_attempt("A", ORDERS)
+    scenario.expect(
+        a is None or b is None or b.longest < a.attempt,
+        expected="B's client for C to give up before A's attempt on B does: B's deadline (with "
+                 "max_attempts=1, its one attempt; a plain client's timeout) shorter than A's "
+                 "attempt timeout for /orders, or B keeps working on orders whose caller has "
+                 "left",
+        observed=f"B's {b.client} may take {b.longest:g} s, A's attempt on B's /orders gives "
+                 f"up after {a.attempt:g} s" if a and b else "",
+        timeline=timeline(run))
+    for owner, endpoint, p99, what in (("B", ORDERS, S.c_p99, "C's /stock"),
+                                       ("A", ORDERS, S.b_orders_p99, "B's /orders"),
+                                       ("A", PROFILE, S.b_profile_p99, "B's /profile")):
+        soonest = m.shortest_attempt(owner, endpoint)
+        scenario.expect(
+            soonest is None or soonest.attempt >= p99 - 1e-9,
+            expected=f"{owner}'s attempts on {what} to wait at least its healthy p99 "
+                     f"({p99 * 1000:g} ms): a shorter attempt timeout times out more than one "
+                     f"healthy call in a hundred",
+            observed=f"{soonest.client} gives an attempt {soonest.attempt * 1000:g} ms"
+            if soonest else "", timeline=timeline(run))

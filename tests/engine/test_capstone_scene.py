@@ -196,6 +196,82 @@ def test_breakers_are_intervals_and_trials_are_calls_while_half_open():
     assert [(b.label, at) for b, at in m.shared_and_opened()] == [("A→B shared", 1.1)]
 
 
+
+def test_the_way_back_adds_the_opened_breakers_timeouts_and_a_failed_trial():
+    transitions = [Transition(0.7, "B", 1, "C", "closed", "open"),
+                   Transition(0.75, "A", 1, "B", "closed", "open")]
+    limits = [scene.Limit("B", ORDERS, "kit.ResilientClient", 0.2, 0.15),
+              scene.Limit("B", ORDERS, "kit.ResilientClient", 0.2, 0.1),
+              scene.Limit("A", ORDERS, "kit.ResilientClient", 0.25, 0.25)]
+    run = _run(transitions=transitions, built=[("A", 2, "B")])
+    run.users = {("A", 1): [ORDERS], ("A", 2): [PROFILE]}
+    run.limits = limits
+    run.recovery = {("B", 1, "C"): 0.15, ("A", 1, "B"): 0.2, ("A", 2, "B"): 30.0}
+    m = Measures(run)
+    assert m.recovery_chain() == [("B's recovery_timeout", 0.15),
+                                  ("a failed trial's timeout (B's attempt timeout)", 0.15),
+                                  ("A's recovery_timeout for /orders", 0.2)]
+    assert m.longest("A", ORDERS).longest == 0.25
+    assert m.shortest_attempt("B", ORDERS).attempt == 0.1
+    assert m.longest("A", PROFILE) is None
+    run.transitions = transitions[:1]  # A's breaker never opened: it is no part of the way back
+    assert [label for label, _ in Measures(run).recovery_chain()][-1].startswith("a failed")
+    assert Measures(_run()).recovery_chain() == []
+
+
+def test_the_kit_notes_each_calls_time_limits():
+    module = scene.import_file(scene.LESSON_12_REFERENCE)
+    with LiveService("stock") as stock:
+        recorder = scene._Recorder(RealClock(), lambda name: name)
+        sessions: list = []
+        kit = scene.Kit("B", module, clock=RealClock(), recorder=recorder, sessions=sessions,
+                        slo=0.5)
+        recorder.endpoint.path = ORDERS
+        defaults = kit.ResilientClient(registry=kit.BreakerRegistry(), budget=kit.RetryBudget())
+        defaults.get(f"{stock.url}/stock")  # lesson 12's defaults: 2 s, attempts of 0.5 s
+        short = kit.ResilientClient(registry=kit.BreakerRegistry(), budget=kit.RetryBudget(),
+                                    attempt_timeout=0.3, deadline=0.5)
+        short.get(f"{stock.url}/stock", deadline=0.2)  # a call's own deadline shrinks attempts
+        kit.plain(timeout=(0.1, 0.4)).get(f"{stock.url}/stock")
+        recorder.endpoint.path = PROFILE
+        kit.plain(timeout=None).get(f"{stock.url}/stock")
+        once = kit.ResilientClient(registry=kit.BreakerRegistry(), budget=kit.RetryBudget(),
+                                   attempt_timeout=0.15, max_attempts=1)
+        once.get(f"{stock.url}/stock")  # one attempt: it gives up after 0.15 s, deadline or not
+        for session in sessions:
+            session.close()
+    assert sorted((l.endpoint, l.client, l.longest, l.attempt) for l in recorder.limits) == [
+        (ORDERS, "kit.ResilientClient", 0.2, 0.2), (ORDERS, "kit.ResilientClient", 2.0, 0.5),
+        (ORDERS, "kit.plain", 0.4, 0.4), (PROFILE, "kit.ResilientClient", 0.15, 0.15),
+        (PROFILE, "kit.plain", float("inf"), float("inf"))]
+
+
+def test_a_registry_or_budget_built_per_request_or_kept_from_an_earlier_call_is_named():
+    module = scene.import_file(scene.LESSON_12_REFERENCE)
+    recorder = scene._Recorder(RealClock(), lambda name: name)
+    kit = scene.Kit("B", module, clock=RealClock(), recorder=recorder, sessions=[], slo=0.5)
+    kit.BreakerRegistry(), kit.RetryBudget()  # built before the load: fine
+    assert recorder.misbuilt == []
+    recorder.serving = True
+    kit.RetryBudget()
+    assert len(recorder.misbuilt) == 1 and "retry budget" in recorder.misbuilt[0]
+    kit.BreakerRegistry()
+    assert "per request" in recorder.misbuilt[1] and "client_for_b" in recorder.misbuilt[1]
+
+    live = scene._Recorder(RealClock(), lambda name: name)
+    earlier = scene.Kit("A", module, clock=RealClock(), recorder=scene._Recorder(
+        RealClock(), lambda name: name), sessions=[], slo=0.5, earlier=live)
+    kept_registry, kept_budget = earlier.BreakerRegistry(), earlier.RetryBudget()
+    kept_budget.can_retry(), kept_registry.for_url("http://127.0.0.1:1/")  # during the build
+    assert live.misbuilt == []
+    live.serving = True
+    kept_budget.record_failure()
+    kept_registry.for_url("http://127.0.0.1:1/")
+    assert [p.split(" handed over ")[1][:18] for p in live.misbuilt] == \
+        ["a retry budget bui", "a breaker registry"]
+    assert all(p.startswith("clients_for_a(kit)") and "earlier call" in p for p in live.misbuilt)
+
+
 # -- the timeline ------------------------------------------------------------------------------
 
 def _visible(line: str) -> str:

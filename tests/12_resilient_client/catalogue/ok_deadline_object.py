@@ -70,11 +70,11 @@ class ResilientClient:
         except Exception as problem:
             raise FallbackFailed(value, problem) from problem
 
-    def attempts(self, url, limit, number):
+    def attempts(self, url, limit, number, last_error=None):
         """("answer", response) | ("response", failed response) | ("raise", error) |
         ("unserved", error the fallback may answer)"""
         if limit.left() < self.min_attempt_time:
-            return "unserved", DeadlineExceeded(limit.seconds, url)
+            return "unserved", self.too_late(limit, url, last_error)
         started = self.clock()
         until = min(started + self.attempt_timeout, limit.at)
         try:
@@ -89,10 +89,9 @@ class ResilientClient:
                 return "raise", outcome
             return "answer", outcome
         self.budget.record_failure()
+        error = outcome if isinstance(outcome, Exception) else None
         if limit.passed():
-            out = DeadlineExceeded(limit.seconds, url)
-            out.__cause__ = outcome if isinstance(outcome, Exception) else None
-            return "unserved", out
+            return "unserved", self.too_late(limit, url, error)
         if number == self.max_attempts or not self.budget.can_retry():
             if isinstance(outcome, Exception):
                 return "unserved", outcome
@@ -100,9 +99,15 @@ class ResilientClient:
         pause = retry_after_seconds(outcome, self.wall_clock)
         pause = self.backoff(number - 1) if pause is None else pause
         if limit.left() - pause < self.min_attempt_time:
-            return "unserved", DeadlineExceeded(limit.seconds, url)
+            return "unserved", self.too_late(limit, url, error)
         self.sleep(pause)
-        return self.attempts(url, limit, number + 1)
+        return self.attempts(url, limit, number + 1, error)
+
+    @staticmethod
+    def too_late(limit, url, last_error):
+        out = DeadlineExceeded(limit.seconds, url)
+        out.__cause__ = last_error
+        return out
 
     def fetch(self, url, timeout, until):
         response = self.session.get(url, timeout=(timeout, timeout), stream=True)

@@ -103,16 +103,19 @@ class ResilientClient:
     @staticmethod
     def retries(inner, budget, max_attempts, attempt_timeout, min_attempt_time, backoff,
                 sleep, wall_clock, clock):
-        def out_of_time(call, cause=None):
-            return DeadlineExceeded(call.seconds, call.url)
+        def out_of_time(call, cause):
+            error = DeadlineExceeded(call.seconds, call.url)
+            error.__cause__ = cause if isinstance(cause, Exception) else None
+            return error
 
         def retry(call):
             attempt = 0
+            outcome = None
             while True:
                 now = clock()
                 remaining = call.deadline_at - now
                 if remaining < min_attempt_time:
-                    raise out_of_time(call)
+                    raise out_of_time(call, outcome)
                 ends_at = now + min(attempt_timeout, remaining)
                 try:
                     outcome = inner(Attempt(call, ends_at - now, ends_at))
@@ -124,7 +127,7 @@ class ResilientClient:
                 (budget.record_failure if failed else budget.record_success)()
                 attempt += 1
                 if failed and clock() >= call.deadline_at:
-                    raise out_of_time(call) from (outcome if isinstance(outcome, Exception) else None)
+                    raise out_of_time(call, outcome)
                 if not failed or attempt >= max_attempts or not budget.can_retry():
                     if isinstance(outcome, Exception):
                         raise outcome
@@ -133,7 +136,7 @@ class ResilientClient:
                 if pause is None:
                     pause = backoff(attempt - 1)
                 if call.deadline_at - clock() - pause < min_attempt_time:
-                    raise out_of_time(call)
+                    raise out_of_time(call, outcome)
                 sleep(pause)
         return retry
 

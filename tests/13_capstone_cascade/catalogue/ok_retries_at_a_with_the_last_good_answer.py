@@ -35,8 +35,8 @@ def client_for_b(kit: Any) -> Any:
 def clients_for_a(kit: Any) -> dict[str, Any]:
     trip_fast = {"failure_threshold": 2, "recovery_timeout": 0.15, "success_threshold": 2}
     orders = LastGoodAnswer(kit, registry=kit.BreakerRegistry(defaults=trip_fast),
-                            budget=kit.RetryBudget(), attempt_timeout=0.2, deadline=0.45,
+                            budget=kit.RetryBudget(), attempt_timeout=0.125, deadline=0.25,
                             max_attempts=2)
     profile = kit.ResilientClient(registry=kit.BreakerRegistry(), budget=kit.RetryBudget(),
-                                  attempt_timeout=0.2, deadline=0.45)
+                                  attempt_timeout=0.2, deadline=0.25)
     return {"orders": orders, "profile": profile}

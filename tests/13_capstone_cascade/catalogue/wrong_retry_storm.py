@@ -2,7 +2,8 @@
 deadline) for /orders, so one request of A reaches B up to 3 times and C up to 3 x 3."""
 from harness.derive import inherit
 
-CAUGHT_BY = ["test_c_gets_only_trial_calls_once_its_breaker_opens"]
+CAUGHT_BY = ["test_c_gets_only_trial_calls_once_its_breaker_opens",
+             "test_every_hop_gives_up_in_time"]
 reference = inherit(globals(), __file__)
 BREAKER = {"recovery_timeout": 0.2, "success_threshold": 1}  # lesson 12's threshold of 5
 

@@ -2,7 +2,8 @@
 opens, and B's workers wait 2 s on each."""
 from harness.derive import inherit
 
-CAUGHT_BY = ["test_profile_stays_healthy", "test_c_gets_only_trial_calls_once_its_breaker_opens"]
+CAUGHT_BY = ["test_profile_stays_healthy", "test_c_gets_only_trial_calls_once_its_breaker_opens",
+             "test_every_hop_gives_up_in_time"]
 reference = inherit(globals(), __file__)
 
 

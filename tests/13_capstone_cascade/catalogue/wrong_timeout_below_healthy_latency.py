@@ -2,7 +2,7 @@
 A serves fallbacks even while C is healthy."""
 from harness.derive import inherit
 
-CAUGHT_BY = ["test_fresh_answers_whenever_c_is_healthy"]
+CAUGHT_BY = ["test_fresh_answers_whenever_c_is_healthy", "test_every_hop_gives_up_in_time"]
 reference = inherit(globals(), __file__)
 
 
