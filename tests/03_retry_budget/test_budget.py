@@ -2,36 +2,22 @@
 
 Volume checks drive the fake service through its direct transport (``users.get(path)``):
 thousands of calls in milliseconds. The concurrency check forces two threads to take turns
-inside the learner's module (``lockstep.py``), so an unlocked budget is caught on every run.
+inside the learner's module (``harness.lockstep``), so an unlocked budget is caught on every
+run.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any, Callable
 
 import requests
 
 from fake_services import FakeClock, FakeService, error, read_timeout, refused
 from harness import Outcome, Scenario, loader
+from harness.lockstep import Lockstep
 
 USER = "/users/42"
 TOLERANCE = 1e-9
-
-
-def _sibling(name: str) -> ModuleType:
-    """Import a helper module that sits next to this file (tests use importlib mode)."""
-    key = f"_lesson03_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
 
 
 class TooManyCalls(BaseException):
@@ -561,7 +547,6 @@ def test_budgets_tame_layered_retries(impl, clock):
 
 def test_budget_is_safe_under_concurrent_callers(impl):
     """Stays exact under concurrent callers: no lost update, never below 0"""
-    lockstep = _sibling("lockstep")
     cases = [("a RetryBudget(max_tokens=10) with 1 token left; two threads each call "
               "record_failure() at the same time", 9, "record_failure", 0.0, True),
              ("a RetryBudget(max_tokens=10, token_ratio=0.1) with 5 tokens; two threads each "
@@ -578,9 +563,8 @@ def test_budget_is_safe_under_concurrent_callers(impl):
         step = "line" if by_line else "bytecode instruction"
         scenario = Scenario(f"{description} (the threads are made to take turns, one {step} "
                             f"each, inside your module)")
-        run = lockstep.Lockstep(loader.graded_files, by_line=by_line,
-                                stall_timeout=0.005)
-        errors = run.run(getattr(budget, pair[0]), getattr(budget, pair[1]))
+        lockstep = Lockstep(loader.graded_files, by_line=by_line)
+        errors = lockstep.run(getattr(budget, pair[0]), getattr(budget, pair[1]))
         for error in errors:
             if isinstance(error, NotImplementedError):
                 raise error

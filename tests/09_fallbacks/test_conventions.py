@@ -88,3 +88,13 @@ def test_a_success_admitted_before_a_failure_still_counts(impl, clock):
 def test_a_trial_gives_back_exactly_its_own_place(impl, clock):
     """A trial that ends, by success or interruption, gives back exactly one place; three successes close with success_threshold=3"""
     rechecks.trial_places_come_back_one_at_a_time(impl, clock, KIND)
+
+
+def test_the_open_period_starts_when_the_failure_returns(impl, clock):
+    """The open period starts when the failing call comes back, not when it started (a 10 s timeout)"""
+    rechecks.open_period_starts_when_the_failure_returns(impl, clock, KIND)
+
+
+def test_the_default_rules_judge_every_outcome(impl, clock):
+    """With no predicates given: connection errors, timeouts and 5xx are failures; 4xx and other errors are not"""
+    rechecks.default_rules_judge_outcomes(impl, clock, KIND)

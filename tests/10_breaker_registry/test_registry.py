@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
-from pathlib import Path
-from types import ModuleType
+import time
 from typing import Any, Callable
 
 from fake_services import FakeService, describe_calls
 from harness import Outcome, Scenario, fail, loader
+from harness.lockstep import Lockstep
+from harness.threads import waiting_inside
 
 
 def attempt(breaker: Any, service: FakeService, path: str = "/") -> tuple[bool, Outcome]:
@@ -25,8 +24,10 @@ def reached_count(breaker_of: Callable[[], Any], service: FakeService, tries: in
     return sum(attempt(breaker_of(), service)[0] for _ in range(tries))
 
 
-def run_together(n: int, action: Callable[[], Any], timeout: float = 2.0) -> list[Outcome]:
-    """Run ``action`` on ``n`` threads released at the same moment; what each got."""
+def run_together(n: int, action: Callable[[], Any], timeout: float = 2.0,
+                 workers: list[threading.Thread] | None = None) -> list[Outcome]:
+    """Run ``action`` on ``n`` threads released at the same moment; what each got. The
+    threads are put in ``workers`` (when given) before they start."""
     start = threading.Barrier(n, timeout=timeout)
     outcomes: list[Outcome] = [Outcome() for _ in range(n)]
 
@@ -38,6 +39,8 @@ def run_together(n: int, action: Callable[[], Any], timeout: float = 2.0) -> lis
             outcomes[i] = Outcome(error=error)
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(n)]
+    if workers is not None:
+        workers.extend(threads)
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -456,24 +459,24 @@ def test_concurrent_get_builds_exactly_one_breaker(impl, clock):
     """Many threads asking for a new service at once all get one and the same breaker"""
     threads = 8
     armed = threading.Event()
-    meeting = threading.Barrier(threads, timeout=0.1)
+    workers: list[threading.Thread] = []
+    building: set[threading.Thread] = set()
     built: list[Any] = []
 
     def factory(**settings: Any) -> Any:
-        """Builds a breaker; once armed, waits until every thread is building one too."""
+        """Builds a breaker; once armed, holds the thread until every other one is building
+        one too, has returned, or is made to wait inside the registry."""
         breaker = impl.CircuitBreaker(**settings)
         if armed.is_set():
             built.append(breaker)
-            try:
-                meeting.wait()  # a registry that lets 8 threads in here at once is racy
-            except threading.BrokenBarrierError:
-                pass  # a correct registry lets one thread build: it waits 0.1 s, no more
+            building.add(threading.current_thread())
+            hold_until_the_others_settle(workers, building)
         return breaker
 
     registry = impl.BreakerRegistry(defaults={"failure_threshold": 3}, clock=clock,
                                     factory=factory)
     armed.set()
-    outcomes = run_together(threads, lambda: registry.get("payments"))
+    outcomes = run_together(threads, lambda: registry.get("payments"), workers=workers)
     scenario = Scenario(f"{threads} threads call registry.get('payments') at the same moment, "
                         f"for a service that has no breaker yet (the factory holds each "
                         f"thread that builds a breaker until all {threads} build one)")
@@ -500,7 +503,7 @@ def test_concurrent_get_builds_exactly_one_breaker(impl, clock):
             got[i] = registry.get("search")
         return action
 
-    errors = _lockstep().Lockstep(loader.graded_files, stall_timeout=0.02).run(ask(0), ask(1))
+    errors = Lockstep(loader.graded_files).run(ask(0), ask(1))
     for error in errors:
         if isinstance(error, NotImplementedError):
             raise error
@@ -518,17 +521,24 @@ def test_concurrent_get_builds_exactly_one_breaker(impl, clock):
                     observed="a different breaker")
 
 
-def _lockstep() -> ModuleType:
-    """Lesson 3's lockstep runner: two threads taking turns, one bytecode instruction each."""
-    key = "_lesson3_lockstep"
-    if key not in sys.modules:
-        path = Path(__file__).parents[1] / "03_retry_budget" / "lockstep.py"
-        spec = importlib.util.spec_from_file_location(key, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
+def hold_until_the_others_settle(workers: list[threading.Thread],
+                                 building: set[threading.Thread], limit: float = 0.1) -> None:
+    """Keep the calling thread (inside the factory) until each other worker is building a
+    breaker too, has returned, or sleeps inside the graded module (a correct registry makes
+    it wait for the lock while one thread builds), for ``limit`` seconds at most.
+
+    A racy registry lets every thread that saw "not there yet" reach the factory: all of them
+    are held here together, so each builds its own breaker. A thread that sleeps inside the
+    graded module cannot come out before this one goes on (a timed real wait there raises at
+    once on the fake clock), so going on then changes nothing but the time a correct registry
+    costs: a few milliseconds instead of ``limit``."""
+    me = threading.current_thread()
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        others = [w for w in workers if w is not me and w not in building and w.is_alive()]
+        if all(waiting_inside(w, loader.graded_files, look=0.001) for w in others):
+            return
+        time.sleep(0.0005)  # someone is still on the way: let it run
 
 
 def test_names_lists_the_services(impl, clock):

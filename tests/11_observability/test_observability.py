@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import re
-import sys
 import threading
 from contextlib import contextmanager
-from pathlib import Path
-from types import ModuleType
 from typing import Any, Callable, Iterator
 
 import requests
 
 from fake_services import FakeClock, FakeService, describe_calls, error
 from harness import Outcome, Scenario, fail, loader
+from harness.lockstep import Lockstep
 
 TOLERANCE = 1e-6
 
@@ -982,26 +979,13 @@ def test_a_listener_may_add_a_listener(impl, clock):
                     observed=f"it heard {late.kinds()}", timeline=users.timeline())
 
 
-def _lockstep() -> ModuleType:
-    """Lesson 3's lockstep runner: two threads taking turns, one bytecode instruction each."""
-    key = "_lesson11_lockstep"
-    if key not in sys.modules:
-        path = Path(__file__).parents[1] / "03_retry_budget" / "lockstep.py"
-        spec = importlib.util.spec_from_file_location(key, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
 def test_listeners_added_at_the_same_moment_are_both_kept(impl, clock):
     """Two threads adding a listener at the same moment: both listeners hear every event"""
     users = FakeService("users", clock).down(503)
     breaker = impl.CircuitBreaker(failure_threshold=5, recovery_timeout=30, name="users",
                                   clock=clock)
     first, second = Recorder(), Recorder()
-    run = _lockstep().Lockstep(loader.graded_files, stall_timeout=0.02)
+    run = Lockstep(loader.graded_files)
     errors = run.run(lambda: breaker.add_listener(first), lambda: breaker.add_listener(second))
     for error in errors:
         if isinstance(error, NotImplementedError):

@@ -1,28 +1,43 @@
 """Run two threads in lockstep through graded code: a race provoked on purpose, every time.
 
 Under CPython's GIL a read-modify-write such as ``self._tokens -= 1`` almost never loses an
-update by chance, so an unlocked budget would pass a check that relies on luck. Instead, a
-trace function (``sys.settrace``, in the two worker threads only) stops each thread before
-every bytecode instruction (or every line, ``by_line=True``) of the graded module and hands
-the turn to the other thread: the threads take turns, one step each.
+update by chance, so an unlocked counter would pass a check that relies on luck. Instead,
+:class:`Lockstep` makes two threads take turns.
 
-* Instruction steps: both threads read the tokens before either writes them back, so an
-  unlocked update is lost on every run.
-* Line steps: both threads pass ``if tokens >= 1:`` before either runs ``tokens -= 1``, so an
-  unlocked check-then-decrement goes below 0 on every run.
+**Forcing the interleaving.** A trace function (``sys.settrace``, in the two worker threads
+only) stops each thread before every bytecode instruction (or every line, ``by_line=True``)
+of the graded module; there the thread hands the turn to the other one and waits to get it
+back. So both threads read the tokens before either writes them back (an unlocked update is
+lost on every run), or, in line steps, both pass ``if tokens >= 1:`` before either runs
+``tokens -= 1``. Code outside the graded module (the check's own, the standard library) runs
+untraced.
 
-A correct budget holds a lock around each update. When one thread holds it, the other blocks
-inside the call that acquires it and cannot take its turn; the holder notices that the other
-thread has not come back from a call within ``stall_timeout`` and runs on alone until the
-other thread moves again. That costs one short wait per contended update, and only for code
-that locks.
+**Telling a blocked thread from a paused one.** A correct implementation holds a lock around
+each update, so one thread often cannot take its turn: it is blocked inside the call that
+acquires the lock the other one holds. Waiting for it would deadlock; giving up on it too
+soon would let one thread run alone where the two should have met. So the thread that waits
+for its turn looks at the other one every millisecond or so, with the GIL free meanwhile,
+and asks the operating system (Linux ``/proc``) whether it is *asleep*, that is, waiting for
+something (a lock, a condition) rather than running or waiting for a CPU. Asleep on two
+looks in a row, at the same place, and not run once in between: blocked, and the waiting
+thread runs on alone. (A thread that waits for the GIL also reads as asleep, but it is woken
+each time the waiting thread frees the GIL, so it has run, or is runnable, by the next
+look.) Merely slow (a busy machine): waited for, up to a second. Where there is no
+``/proc``, a thread that has not come back from a call within 30 ms is taken to be blocked.
 
-Running on alone ends where the lock may have been released: right after an instruction
-that may release one (the end of a ``with`` block, a call of ``release``, ``__exit__`` or
-``wait``), the running thread lets the blocked one come back, if it can, before going on.
-Otherwise a thread that ran alone out of one locked section would also run alone through
-what follows it, and an unlocked check placed *after* a locked section (read the state under
-the lock, then test the permits without it) would never be raced.
+**Getting back in step.** While one thread runs alone, the other is blocked on its lock.
+After each instruction that may release a lock (the end of a ``with`` block, a call of
+``release``, ``__exit__``, ``wait`` or ``wait_for``), the running thread gives the blocked one
+a moment to come back. The one that comes back is behind: it runs alone until it reaches
+the instruction where the other one waits, or has taken as many steps, and from there the
+two take turns again. So a lock taken and released *before* an unlocked update (a counter
+kept under the lock, the tokens updated after it), or a permit tested *between* two locked
+sections, still finds both threads side by side where the race is. When the two threads
+meet in the check's own code, the check calls :meth:`Lockstep.realign` so that they come
+back into graded code in step.
+
+A thread that finishes leaves the other to run alone. Each blocked thread costs a couple of
+milliseconds, and only code that locks pays it.
 """
 
 from __future__ import annotations
@@ -30,73 +45,83 @@ from __future__ import annotations
 import dis
 import sys
 import threading
-import time
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any, Callable, Collection
 
-#: Instructions during which a thread may block (acquiring a lock is a call or a `with`).
+from . import guards
+
+#: The first look at a thread that has not taken its turn, in seconds; each later look waits
+#: twice as long as the one before, up to ``_LONGEST_LOOK``.
+_FIRST_LOOK = 0.0005
+_LONGEST_LOOK = 0.02
+#: How long to wait for a thread that is running, or waiting for a CPU, before giving up on it.
+_PATIENCE = 1.0
+#: Where the OS cannot say whether a thread sleeps (no /proc): how long before a thread that
+#: has not come back from a call is taken to be blocked.
+_UNSURE = 0.03
+#: Instructions during which a thread may block (acquiring a lock is a call or a ``with``).
 #: PRECALL (Python 3.11) only gets a call ready: it never runs one.
 _MAY_BLOCK = frozenset(name for name in dis.opmap
                        if ("CALL" in name or "WITH" in name) and name != "PRECALL")
-#: How long to wait for a thread that has not come back from an instruction that cannot block.
-_PATIENCE = 1.0
-#: How long a thread that may just have released a lock waits for the blocked one, per look.
-_PROBE = 0.0005
 #: Names whose call may release a lock (``lock.release()``, ``cond.wait()``, ``__exit__``).
 _RELEASING_NAMES = frozenset({"release", "__exit__", "wait", "wait_for"})
-#: Per code object: the offsets of instructions that may release a lock, and their lines.
-_RELEASES: dict[Any, tuple[frozenset[int], frozenset[int]]] = {}
+#: Code a thread waits in on behalf of its caller: ``threading`` and the grader's guards.
+_WAITING_CODE = frozenset({threading.__file__, guards.__file__})
+
+#: Where a thread takes its next step: a code object and an instruction offset (or line).
+Place = tuple[CodeType, int]
+#: Where a sleeping thread sleeps, and how many times it has run on a CPU.
+Sleep = tuple[CodeType, int, int]
 
 
 class Lockstep:
-    """Two actions on two threads, alternating one instruction at a time inside graded code."""
+    """Two actions on two threads, taking turns one instruction (or line) at a time inside
+    graded code."""
 
-    def __init__(self, graded_files: Collection[str], *, by_line: bool = False,
-                 stall_timeout: float = 0.03) -> None:
+    def __init__(self, graded_files: Collection[str], *, by_line: bool = False) -> None:
         self._graded = graded_files
         self._by_line = by_line
-        self._stall_timeout = stall_timeout
-        self._cond = threading.Condition()
+        self._cond = threading.Condition(threading.Lock())
         self._turn = 0
         self._running: set[int] = set()
-        self._stalled: set[int] = set()
-        self._started: set[int] = set()
-        self._may_block: dict[int, bool] = {}
-        self._may_release: dict[int, bool] = {}
-        self._idents: dict[int, int] = {}
-        self._natives: dict[int, int] = {}
-        self.stalls = 0
+        self._blocked: set[int] = set()
+        self._threads: list[threading.Thread] = []
+        # Per thread: the steps it has taken, where it waits to take the next one, and whether
+        # that next instruction may block (wait for a lock) or may release one.
+        self._steps = [0, 0]
+        self._at: list[Place | None] = [None, None]
+        self._may_block = [False, False]
+        self._may_release = [False, False]
 
     def run(self, first: Callable[[], Any], second: Callable[[], Any],
             timeout: float = 2.0) -> list[BaseException | None]:
         """Run both actions; the error each raised (``None`` if it returned)."""
         errors: list[BaseException | None] = [None, None]
         self._running = {0, 1}
-        threads = [threading.Thread(target=self._body, args=(i, action, errors), daemon=True,
-                                    name=f"lockstep-{i}")
-                   for i, action in enumerate((first, second))]
-        for thread in threads:
+        self._threads = [threading.Thread(target=self._body, args=(i, action, errors),
+                                          daemon=True, name=f"lockstep-{i}")
+                         for i, action in enumerate((first, second))]
+        for thread in self._threads:
             thread.start()
-        for thread in threads:
+        for thread in self._threads:
             thread.join(timeout)
-        if any(thread.is_alive() for thread in threads):
+        if any(thread.is_alive() for thread in self._threads):
             raise TimeoutError("a lockstep thread did not finish (a deadlock?)")
         return errors
 
     def realign(self) -> None:
-        """Both threads are about to come back into graded code from code of the check's own
-        (after meeting there): forget that either was seen blocked, so that whichever comes
-        back first waits for the other and they take turns again from there."""
+        """Called by both threads when they are about to come back into graded code from the
+        check's own code, after meeting there: neither is blocked nor behind, so whichever
+        comes back first waits for the other, and they take turns again from there."""
         with self._cond:
-            self._stalled.clear()
+            self._blocked.clear()
+            self._steps = [max(self._steps)] * 2
             self._cond.notify_all()
 
     # -- the worker threads -------------------------------------------------------------------
 
     def _body(self, me: int, action: Callable[[], Any],
               errors: list[BaseException | None]) -> None:
-        self._idents[me] = threading.get_ident()
-        self._natives[me] = threading.get_native_id()
         sys.settrace(self._tracer(me))
         try:
             action()
@@ -127,85 +152,99 @@ class Lockstep:
         return global_
 
     def _step(self, me: int, frame: FrameType) -> None:
-        """Before each instruction (or line): pass the turn to the other thread, wait for it."""
+        """Before each instruction (or line): hand the turn over, wait to get it back."""
         other = 1 - me
         with self._cond:
-            self._stalled.discard(me)
-            if self._may_release.get(me) and other in self._stalled and other in self._running:
-                self._let_the_blocked_one_back(other)
+            released = self._may_release[me]  # by the instruction this thread just ran
+            self._blocked.discard(me)
+            self._at[me] = (frame.f_code, frame.f_lineno if self._by_line else frame.f_lasti)
             self._may_release[me] = _may_release(frame, self._by_line)
-            # What this thread runs once it has the turn: may it block (on a lock)? A line
-            # may hold any call, so in line steps the answer is always yes.
             self._may_block[me] = self._by_line or _opname(frame) in _MAY_BLOCK
-            self._cond.notify_all()  # a waiting thread re-reads how patient to be
-            if me in self._started and self._active(other):
+            if released and other in self._blocked and other in self._running:
+                self._let_back(other)
+            if self._active(other) and not self._behind(me):
                 self._turn = other
-                self._cond.notify_all()
-            self._started.add(me)
-            waited = 0.0
-            while self._turn != me and self._active(other):
-                patience = self._stall_timeout if self._may_block.get(other) else _PATIENCE
-                if not self._cond.wait(patience) and self._turn != me:
-                    waited += patience
-                    if waited < _PATIENCE and (self._busy_elsewhere(other)
-                                               or not self._asleep(other)):
-                        continue  # running (or paused by a busy machine), not blocked: wait
-                    self._stalled.add(other)  # blocked (on a lock we cannot see): run alone
-                    self.stalls += 1
-            self._turn = me
+            self._cond.notify_all()
+            self._wait_for_turn(me)
+            self._steps[me] += 1
 
-    def _let_the_blocked_one_back(self, other: int) -> None:
+    def _behind(self, me: int) -> bool:
+        """(Condition held.) Whether ``me`` came back from being blocked and is still catching
+        up with the other thread: fewer steps taken, and not yet where the other one waits."""
+        other = 1 - me
+        return self._steps[me] < self._steps[other] and self._at[me] != self._at[other]
+
+    def _wait_for_turn(self, me: int) -> None:
+        """(Condition held.) Wait until the other thread hands the turn back, finishes, or is
+        found blocked."""
+        other = 1 - me
+        waited, look, sleeping_at = 0.0, _FIRST_LOOK, None
+        while self._turn != me and self._active(other):
+            if self._cond.wait(look):  # it moved (or came back): wait for its next move afresh
+                waited, look, sleeping_at = 0.0, _FIRST_LOOK, None
+                continue
+            if self._turn == me or not self._active(other):
+                continue
+            waited += look
+            look = min(2 * look, _LONGEST_LOOK)
+            where = self._sleeping_at(other)
+            if where is None:  # no /proc: a thread that has not come back in time is blocked
+                blocked = waited >= (_UNSURE if self._may_block[other] else _PATIENCE)
+            elif where:  # asleep: blocked if it still is, where it was, not run in between
+                blocked, sleeping_at = where == sleeping_at or waited >= _PATIENCE, where
+            else:  # running, or waiting for a CPU: slow, not blocked (unless it never returns)
+                blocked, sleeping_at = waited >= _PATIENCE, None
+            if blocked:
+                self._blocked.add(other)  # run on alone until it comes back
+        self._turn = me
+
+    def _let_back(self, other: int) -> None:
         """(Condition held.) This thread may just have released the lock ``other`` is blocked
-        on: wait, briefly, for ``other`` to come back, so that the two take turns again.
+        on: give ``other`` the time to come back, so that the two get back in step. Waiting
+        frees the GIL, so a thread the release woke comes back within moments; one that still
+        sleeps at the same place on two looks is blocked on something else."""
+        waited, look, sleeping_at = 0.0, _FIRST_LOOK, None
+        while other in self._blocked and other in self._running and waited < _PATIENCE:
+            self._cond.wait(look)
+            waited += look
+            where = self._sleeping_at(other)
+            if where is None or (where and where == sleeping_at):
+                return  # still asleep (or the OS cannot tell): go on without it
+            sleeping_at = where or None
 
-        Waiting releases the GIL, so a thread that now holds the lock can run. One that is
-        runnable, or already inside this module on its way back, is waited for (up to
-        ``_PATIENCE``); one that sleeps through two looks is still blocked elsewhere."""
-        deadline = time.monotonic() + _PATIENCE
-        looks = 0
-        while other in self._stalled and other in self._running:
-            self._cond.wait(_PROBE)
-            if other not in self._stalled or other not in self._running:
-                return
-            if self._coming_back(other) or not self._asleep(other):
-                if time.monotonic() < deadline:
-                    continue
-                return
-            looks += 1
-            if looks >= 2:
-                return
-
-    def _coming_back(self, thread: int) -> bool:
-        """Whether ``thread`` is inside this module (in ``_step``, about to take turns)."""
-        frame = sys._current_frames().get(self._idents.get(thread, -1))
-        return frame is not None and frame.f_code.co_filename == __file__
-
-    def _busy_elsewhere(self, thread: int) -> bool:
-        """Whether ``thread`` is running Python code that is neither graded nor ``threading``'s
-        (the check's own functions, a fake service, dataclasses...): such code does not wait
-        for the graded module's lock, so the thread is only slow, not blocked. A thread in a
-        call into C straight from graded code (``lock.acquire``, ``with lock``), or inside
-        ``threading`` (a Semaphore, a Condition), may be blocked."""
-        frame = sys._current_frames().get(self._idents.get(thread, -1))
-        if frame is None:
-            return False
-        filename = frame.f_code.co_filename
-        return filename not in self._graded and filename != threading.__file__
-
-    def _asleep(self, thread: int) -> bool:
-        """Whether the OS says ``thread`` is sleeping (waiting on a lock, a condition...), not
-        running or waiting for a CPU. Read from ``/proc`` where there is one (Linux); elsewhere
-        every thread that does not come back in time is taken to be blocked."""
-        native = self._natives.get(thread)
+    def _sleeping_at(self, thread: int) -> Sleep | bool | None:
+        """Where ``thread`` sleeps (its innermost Python frame) and how many times it has run
+        on a CPU so far, if the OS has it asleep; False if it is running, waiting for a CPU, or
+        coming back into this module to take its turn; None where the OS cannot tell (no Linux
+        ``/proc``)."""
+        worker = self._threads[thread]
+        task = f"/proc/self/task/{worker.native_id}"
         try:
-            with open(f"/proc/self/task/{native}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
+            with open(f"{task}/stat", "rb") as stat:
+                state = stat.read().rsplit(b")", 1)[1].split()[0]
         except (OSError, IndexError):
-            return True
-        return fields[0] in (b"S", b"D")
+            return None
+        try:  # the third figure: how many times the thread has been given a CPU
+            with open(f"{task}/schedstat", "rb") as schedstat:
+                runs = int(schedstat.read().split()[2])
+        except (OSError, IndexError, ValueError):
+            runs = -1  # not counted (an old kernel): judged by the place alone
+        frame = sys._current_frames().get(worker.ident or -1)
+        if state not in (b"S", b"D") or frame is None:
+            return False
+        top, outer = frame, frame
+        while outer is not None and outer.f_code.co_filename in _WAITING_CODE:
+            outer = outer.f_back
+        if outer is not None and outer.f_code.co_filename == __file__:
+            return False  # waiting for this module's condition: it is taking its turn
+        return top.f_code, top.f_lasti, runs
 
     def _active(self, thread: int) -> bool:
-        return thread in self._running and thread not in self._stalled
+        return thread in self._running and thread not in self._blocked
+
+
+#: Per code object: the offsets of instructions that may release a lock, and their lines.
+_RELEASES: dict[CodeType, tuple[frozenset[int], frozenset[int]]] = {}
 
 
 def _may_release(frame: FrameType, by_line: bool) -> bool:

@@ -15,13 +15,13 @@ lesson re-checks the ones it states, with the checks below, written once:
   which its call was admitted, also when it comes back in a *later stay of the same state*
   (lessons 6-11);
 * :func:`open_period_starts_when_the_failure_returns`: the open time is read when the
-  tripping call (or a failed trial) comes back, not when it started (lessons 4-8);
+  tripping call (or a failed trial) comes back, not when it started (lessons 4-11);
 * :func:`late_results_of_a_nested_trip`: the same rule with one thread, a call during which
   another caller trips the breaker (lessons 4-5);
 * :func:`trial_places_are_per_period`: from lesson 7 on, ``half_open_max_calls`` counts the
   trials of one half-open period, so a trial that ends gives no place back (lessons 7-8);
 * :func:`default_rules_judge_outcomes`: lesson 5's default failure rules, through the breaker
-  (lessons 6-8);
+  (lessons 6-11);
 * :func:`racing_failures_open_once` and :func:`racing_callers_half_open_once`: the same races
   with a listener: one transition, announced once (lesson 6);
 * :func:`racing_trials_are_bounded` and :func:`racing_failures_are_all_counted`: two threads
@@ -773,7 +773,7 @@ def _race(story: Story, *, fails: bool) -> dict[str, int]:
     interleaved too."""
     cond = threading.Condition()
     counts = {"admitted": 0, "rejected": 0}
-    lockstep = Lockstep(loader.graded_files, stall_timeout=0.005)
+    lockstep = Lockstep(loader.graded_files)
 
     def protected() -> Any:
         with cond:
@@ -863,7 +863,7 @@ def non_failures_count_as_successes(impl: Any, clock: FakeClock, kind: Kind) -> 
 def default_rules_judge_outcomes(impl: Any, clock: FakeClock, kind: Kind) -> None:
     """Lesson 5's default rules, through the breaker built with no predicates: connection
     errors, timeouts, 5xx (raised or returned) are failures; 4xx, an HTTPError without a
-    response, other requests errors and business errors are successes (lessons 6-8)."""
+    response, other requests errors and business errors are successes (lessons 6-11)."""
     failures = [("a refused connection (ConnectionError)", {"raises": requests.ConnectionError("refused")}),
                 ("a read timeout (ReadTimeout)", {"raises": requests.ReadTimeout("read timed out")}),
                 ("a connect timeout (ConnectTimeout)",
