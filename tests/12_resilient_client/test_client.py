@@ -762,6 +762,39 @@ def test_time_is_up_at_the_very_end(impl, live_network):
                              f"calls", timeline=live_network.timeline())
 
 
+@pytest.mark.timeout(8)
+def test_reads_the_time_only_through_its_clock(impl, live_network):
+    """Reads the time only through its clock, also while a body arrives"""
+    clock = FakeClock(support.START)
+    users = live_network.service("users").script(dribble(every=0.05, size=40),
+                                                 ok(json={"id": 2}))
+    # 0.1 s after the first answer's headers are out, while its body (2 s of it) is still
+    # coming, the client's clock moves on by the whole attempt: from then on, time is up. In
+    # real time the body fits the attempt, so only a client that reads another clock reads it.
+    jump = threading.Timer(0.1, clock.advance, args=(4.0,))
+    users.before_reply(lambda call: jump.start() if call.number == 1 else None)
+    r = rig(impl, live_network, clock=clock, deadline=10.0, attempt_timeout=4.0,
+            max_attempts=2)
+    scenario = Scenario("a fake clock that stands still, then moves 4.0 s on 0.1 s after the "
+                        "first answer's headers, while its body comes a byte every 50 ms "
+                        "(2 s in all); the second answer is a 200 with {'id': 2}; "
+                        "deadline=10.0, attempt_timeout=4.0, max_attempts=2")
+    try:
+        outcome = get(r.client, f"{users.url}/users/1")
+    finally:
+        jump.cancel()
+        if jump.is_alive():
+            jump.join()
+    body = outcome.value.json() if status_of(outcome) == 200 and outcome.value.content else None
+    scenario.expect(body == {"id": 2} and users.call_count == 2,
+                    expected="the first attempt's time is up on its clock while the body "
+                             "comes, so it stops reading (a timeout) and retries: the second "
+                             "attempt returns the 200 with {'id': 2} (2 calls); a body read "
+                             "against the real clock (time.monotonic) would still be read",
+                    observed=f"{said(outcome)} with body {body!r} after {users.call_count} "
+                             f"calls", timeline=live_network.timeline())
+
+
 @pytest.mark.timeout(5)
 def test_a_cut_attempt_hangs_up(impl, live_network):
     """Closes the connection of an attempt it cuts short, so the server stops sending"""
