@@ -1087,6 +1087,37 @@ def test_a_snapshot_agrees_with_itself_under_concurrent_calls(impl, clock):
                     f"metrics() raised {errors[0]!r}" if errors else "no snapshot")
 
 
+def test_a_snapshot_that_says_open_counts_the_failure_that_opened_it(impl, clock):
+    """A snapshot taken while a failing call opens the breaker never says OPEN without that failure"""
+    users = FakeService("users", clock).down(503)
+    breaker = impl.CircuitBreaker(failure_threshold=1, recovery_timeout=30, name="users",
+                                  clock=clock)
+    snapshots: list[Any] = []
+
+    def read() -> None:
+        for _ in range(40):
+            snapshots.append(breaker.metrics())
+
+    errors = Lockstep(loader.graded_files).run(lambda: through(breaker, fetcher(users)), read)
+    for error in errors:
+        if isinstance(error, NotImplementedError):
+            raise error
+    scenario = Scenario("failure_threshold=1; one thread's call fails and opens the breaker "
+                        "while another thread takes metrics() 40 times (the two made to take "
+                        "turns, one bytecode instruction each, inside your module)")
+    scenario.expect(not any(errors), expected="the call and every metrics() return",
+                    observed="; ".join(repr(e) for e in errors if e is not None))
+    torn = [m for m in snapshots
+            if (m.state == impl.State.OPEN) != ((m.calls, m.failures) == (1, 1))]
+    scenario.expect(not torn,
+                    expected="every snapshot either CLOSED with 0 calls, or OPEN after 1 failed "
+                             "call: the counts and the state change under one lock (counting "
+                             "the failure after the lock is released lets a snapshot see OPEN "
+                             "before the failure that opened it)",
+                    observed=f"{len(torn)} of {len(snapshots)} snapshots torn, e.g. {torn[0]!r}"
+                    if torn else "")
+
+
 # -- status lines -------------------------------------------------------------------------------
 
 
