@@ -379,15 +379,16 @@ def test_custom_predicates_decide(impl, clock, network):
     """`is_failure` and `is_failure_result` replace the default rules"""
     seen: list[BaseException] = []
 
-    def only_connection_errors(exc: BaseException) -> bool:
+    def only_connection_errors(exc: BaseException) -> int:
         seen.append(exc)
-        return isinstance(exc, requests.ConnectionError)
+        return int(isinstance(exc, requests.ConnectionError))  # 1 or 0: truthy, not a bool
 
     users = network.service("users").script(503, 503, 503, refused(), refused())
     breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, clock=clock,
                                   is_failure=only_connection_errors)
     scenario = Scenario("CircuitBreaker(failure_threshold=2, is_failure=only_connection_errors)"
-                        "; the users service answers 503 three times, then refuses twice")
+                        ", a predicate that answers 1 or 0; the users service answers 503 "
+                        "three times, then refuses twice")
     caller = Caller(impl, breaker, fetcher(network, users), clock, scenario)
     expect_counts(scenario, caller, users, ["503", "503", "503", "refused"], [0, 0, 0, 1])
     produced = [thing for how, thing in caller.produced if how == "raised"]
@@ -398,12 +399,12 @@ def test_custom_predicates_decide(impl, clock, network):
                     timeline=caller.timeline(users))
     trip(scenario, caller, users, 1)
 
-    orders = network.service("orders").always(ok({"id": 42, "degraded": True}))
+    orders = network.service("orders").always(ok({"id": 42, "degraded": "yes"}))
     breaker = impl.CircuitBreaker(failure_threshold=2, recovery_timeout=30, clock=clock,
                                   is_failure_result=lambda value: value.get("degraded", False))
     scenario = Scenario("CircuitBreaker(failure_threshold=2, is_failure_result=lambda v: "
                         "v.get('degraded')); the orders service answers 200 with "
-                        "{'id': 42, 'degraded': True}")
+                        "{'id': 42, 'degraded': 'yes'} (a truthy answer, not a bool)")
     caller = Caller(impl, breaker, fetcher(network, orders), clock, scenario)
     for number in (1, 2):
         outcome = caller.call()
