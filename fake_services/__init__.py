@@ -20,7 +20,8 @@ One behaviour model, two transports. The pieces, each in its own module:
 from .behaviour import ABORT_HEADER, DELAY_HEADER, FAULT_HEADER, Request
 from .calls import Bucket, Call, Event, buckets
 from .clock import FakeClock, RealClock
-from .live import ClosedPort, LiveNetwork, LiveService, ServiceStuck, closed_port, stop_all
+from .live import (ClosedPort, LiveNetwork, LiveService, ServiceStuck, UnansweredPort,
+                   closed_port, stop_all)
 from .network import FakeNetwork, StrayRequestError
 from .pool import PoolStats, WorkerPool
 from .replies import (Reply, black_hole, connect_timeout, dribble, error, garbage, half_close,
@@ -33,7 +34,7 @@ __all__ = [
     "ABORT_HEADER", "Bucket", "Call", "ClosedPort", "DELAY_HEADER", "Event", "FAULT_HEADER",
     "FakeClock", "FakeNetwork", "FakeService", "LiveNetwork", "LiveService", "NO_TIMEOUT_WAIT",
     "PoolStats", "RealClock", "Reply", "Request", "ServiceStuck", "StrayRequestError",
-    "WorkerPool", "black_hole", "buckets", "closed_port", "connect_timeout", "describe_calls",
+    "UnansweredPort", "WorkerPool", "black_hole", "buckets", "closed_port", "connect_timeout", "describe_calls",
     "dribble", "error", "garbage", "half_close", "malformed_json", "ok", "parse_reply",
     "read_timeout", "refused", "reset", "reset_mid_body", "slow_headers", "stop_all",
     "truncated",

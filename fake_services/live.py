@@ -294,7 +294,8 @@ class LiveService(ServiceBehaviour):
         if reply.fault == CONNECT_TIMEOUT:
             raise ValueError("a live service cannot make a connect timeout: on loopback the "
                              "kernel answers every connection at once. Use black_hole() for a "
-                             "read timeout, or closed_port() for a refused connection")
+                             "read timeout, closed_port() for a refused connection, or "
+                             "unanswered_port() for a connect timeout")
         return reply
 
     def _serve(self, handler: _Handler) -> None:
@@ -486,6 +487,35 @@ def closed_port() -> ClosedPort:
     return ClosedPort()
 
 
+class UnansweredPort(ClosedPort):
+    """A loopback port whose connections are never completed: a real connect timeout.
+
+    It listens with a backlog of 0 and never accepts; a few connections fill the queue, so
+    the kernel drops every further SYN and a client's connect waits until its connect
+    timeout (on loopback, a refused or an answered connection is the only other outcome).
+    ``url`` is ``http://127.0.0.1:<port>``; ``close()`` frees everything.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._socket.listen(0)
+        self._fillers = []
+        for _ in range(3):
+            filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            filler.setblocking(False)
+            try:
+                filler.connect((HOST, self.port))
+            except BlockingIOError:
+                pass
+            self._fillers.append(filler)
+        time.sleep(0.02)  # let the fillers' handshakes settle
+
+    def close(self) -> None:
+        for filler in self._fillers:
+            filler.close()
+        super().close()
+
+
 def stop_all(services: Iterable[LiveService], timeout: float = STOP_TIMEOUT) -> None:
     """Stop several services quickly: interrupt them all first, then join them all.
 
@@ -538,6 +568,12 @@ class LiveNetwork:
     def closed_port(self) -> str:
         """A URL on loopback that refuses connections until the network stops."""
         port = ClosedPort()
+        self._ports.append(port)
+        return port.url
+
+    def unanswered_port(self) -> str:
+        """A URL on loopback whose connections are never completed, until the network stops."""
+        port = UnansweredPort()
         self._ports.append(port)
         return port.url
 

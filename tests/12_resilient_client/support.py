@@ -9,7 +9,6 @@ and the deadline arithmetic still sees it.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -168,37 +167,6 @@ class LockstepAdapter(HTTPAdapter):
         except threading.BrokenBarrierError:
             pass  # a caller that sent fewer requests: go on, the check judges the counts
         return super().send(request, *args, **kwargs)
-
-
-class UnansweredPort:
-    """A loopback port whose connections are never completed: a real connect timeout.
-
-    It listens with a backlog of 0 and never accepts; a few connections fill the queue, so
-    the kernel drops every further SYN and a client's connect waits until its connect
-    timeout (on loopback, a refused or answered connection is the only other outcome).
-    ``url`` is ``http://127.0.0.1:<port>``; ``close()`` frees everything.
-    """
-
-    def __init__(self) -> None:
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(0)
-        port = self._listener.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self._fillers = []
-        for _ in range(3):
-            filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            filler.setblocking(False)
-            try:
-                filler.connect(("127.0.0.1", port))
-            except BlockingIOError:
-                pass
-            self._fillers.append(filler)
-        real_sleep(0.02)  # let the handshakes of the fillers settle
-
-    def close(self) -> None:
-        for sock in [*self._fillers, self._listener]:
-            sock.close()
 
 
 @dataclass

@@ -162,13 +162,10 @@ def test_retries_every_transport_fault(impl, live_network):
                              "budget 1, whatever exception it raised, and the 200 refunds 0.5",
                     observed=f"tokens {support.tokens(budget):g}")
 
-    unanswered = support.UnansweredPort()
-    try:
-        r = rig(impl, live_network, clock=time.monotonic, max_attempts=3,
-                attempt_timeout=0.1, deadline=2.0)
-        run = timed(lambda: r.client.get(f"{unanswered.url}/users/1"), limit=1.5)
-    finally:
-        unanswered.close()
+    unanswered = live_network.unanswered_port()
+    r = rig(impl, live_network, clock=time.monotonic, max_attempts=3, attempt_timeout=0.1,
+            deadline=2.0)
+    run = timed(lambda: r.client.get(f"{unanswered}/users/1"), limit=1.5)
     scenario = Scenario("a port that never completes the connection; max_attempts=3, "
                         "attempt_timeout=0.1, deadline=2.0, no fallback")
     scenario.expect(run.finished and run.outcome.raised(requests.ConnectTimeout)
@@ -501,27 +498,24 @@ def test_deadline_holds_whatever_the_service_does(impl, live_network):
     }
     deadlines = {name: stall_deadline if name == "stalling" else deadline
                  for name in [*faults, "unanswered"]}
-    unanswered = support.UnansweredPort()
-    try:
-        urls, rigs, services = {}, {}, {}
-        for name, reply in faults.items():
-            services[name] = live_network.service(name).always(reply)
-            urls[name] = f"{services[name].url}/users/1"
-        urls["unanswered"] = f"{unanswered.url}/users/1"
-        for name in urls:
-            if name == "failing":  # real waits: 0.15 s of backoff before every retry
-                rigs[name] = rig(impl, live_network, clock=time.monotonic,
-                                 sleep=support.real_sleep, backoff=lambda k: 0.15,
-                                 deadline=deadline, attempt_timeout=1.0, max_attempts=10)
-            else:
-                rigs[name] = rig(impl, live_network, clock=time.monotonic,
-                                 deadline=deadlines[name], attempt_timeout=1.0,
-                                 max_attempts=10)
-        names = list(urls)
-        runs = together([lambda n=n: rigs[n].client.get(urls[n]) for n in names],
-                        limit=stall_deadline + 2 * TOLERANCE)
-    finally:
-        unanswered.close()
+    unanswered = live_network.unanswered_port()
+    urls, rigs, services = {}, {}, {}
+    for name, reply in faults.items():
+        services[name] = live_network.service(name).always(reply)
+        urls[name] = f"{services[name].url}/users/1"
+    urls["unanswered"] = f"{unanswered}/users/1"
+    for name in urls:
+        if name == "failing":  # real waits: 0.15 s of backoff before every retry
+            rigs[name] = rig(impl, live_network, clock=time.monotonic,
+                             sleep=support.real_sleep, backoff=lambda k: 0.15,
+                             deadline=deadline, attempt_timeout=1.0, max_attempts=10)
+        else:
+            rigs[name] = rig(impl, live_network, clock=time.monotonic,
+                             deadline=deadlines[name], attempt_timeout=1.0,
+                             max_attempts=10)
+    names = list(urls)
+    runs = together([lambda n=n: rigs[n].client.get(urls[n]) for n in names],
+                    limit=stall_deadline + 2 * TOLERANCE)
     scenario = Scenario(f"deadline={deadline}, attempt_timeout=1.0, max_attempts=10, no "
                         f"fallback; at the same time, one get each to a service that "
                         f"answers after 3 s, one that never answers, one that sends its body "
@@ -1092,15 +1086,12 @@ def test_session_makes_no_retries_of_its_own(impl, live_network):
                         observed=f"{users.call_count} calls; {said(outcome)}",
                         timeline=live_network.timeline())
 
-    unanswered = support.UnansweredPort()
-    try:
-        client = impl.ResilientClient(registry=impl.BreakerRegistry(
-            defaults={"failure_threshold": 100}), budget=impl.RetryBudget(1000),
-            max_attempts=2, attempt_timeout=0.1, deadline=2.0, backoff=lambda k: 0.0,
-            sleep=support.real_sleep)
-        run = timed(lambda: client.get(f"{unanswered.url}/users/1"), limit=1.5)
-    finally:
-        unanswered.close()
+    unanswered = live_network.unanswered_port()
+    client = impl.ResilientClient(registry=impl.BreakerRegistry(
+        defaults={"failure_threshold": 100}), budget=impl.RetryBudget(1000),
+        max_attempts=2, attempt_timeout=0.1, deadline=2.0, backoff=lambda k: 0.0,
+        sleep=support.real_sleep)
+    run = timed(lambda: client.get(f"{unanswered}/users/1"), limit=1.5)
     scenario = Scenario("a port that never completes the connection; a client without a "
                         "session of its own; max_attempts=2, attempt_timeout=0.1")
     scenario.expect(run.within(0.2 + TOLERANCE) and run.outcome.raised(requests.ConnectTimeout),

@@ -93,6 +93,16 @@ def test_a_closed_port_refuses_every_connection():
                 session.get(url + "/", timeout=1)
 
 
+def test_an_unanswered_port_makes_a_real_connect_timeout(live_network):
+    url = live_network.unanswered_port()
+    session = live_network.session()
+    for _ in range(2):
+        started = time.monotonic()
+        with pytest.raises(requests.ConnectTimeout):
+            session.get(url + "/", timeout=(0.1, 1))
+        assert time.monotonic() - started >= 0.09  # the connect waited its whole timeout
+
+
 def test_a_dribbled_body_beats_the_read_timeout(live_network):
     """The slowloris case: every byte within the read timeout, the whole far beyond it."""
     users = live_network.service("users").always(dribble(every=0.02, size=15))

@@ -3,7 +3,8 @@
 * ``live_network``: a :class:`fake_services.LiveNetwork`: ``live_network.service("users",
   workers=4)`` starts a live service on 127.0.0.1 (port 0) and returns it; every service
   shares the network's ``RealClock``; ``live_network.session()`` is a ``requests.Session``
-  closed at the end; ``live_network.closed_port()`` is a URL that refuses connections.
+  closed at the end; ``live_network.closed_port()`` is a URL that refuses connections, and
+  ``live_network.unanswered_port()`` one whose connections are never completed.
   Everything is stopped after the check, and the check fails if a service's threads do not
   finish or fake_services itself hit an internal error.
 * ``live_service``: one live service named ``"users"`` on its own network, for the simple
