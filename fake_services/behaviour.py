@@ -48,7 +48,6 @@ from .replies import SPEC_HELP, Reply, ReplyLike, as_reply, error, ok, parse_rep
 ABORT_HEADER = "x-envoy-fault-abort-request"
 DELAY_HEADER = "x-envoy-fault-delay-request"
 FAULT_HEADER = "x-fake-fault"
-FAULT_HEADERS = (ABORT_HEADER, DELAY_HEADER, FAULT_HEADER)
 
 
 @dataclass(frozen=True)
@@ -349,5 +348,5 @@ def _match(routes: Mapping[str, Any], path: str) -> str | None:
     return best
 
 
-__all__ = ["ABORT_HEADER", "BadFaultHeader", "DELAY_HEADER", "FAULT_HEADER", "FAULT_HEADERS",
+__all__ = ["ABORT_HEADER", "BadFaultHeader", "DELAY_HEADER", "FAULT_HEADER",
            "Handler", "Request", "ServiceBehaviour"]

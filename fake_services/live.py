@@ -216,9 +216,6 @@ class LiveService(ServiceBehaviour):
         """``http://127.0.0.1:<port>`` (known once started; kept across restarts)."""
         return f"http://{HOST}:{self.port}"
 
-    def url_for(self, path: str = "/") -> str:
-        return self.url + path
-
     def session(self) -> requests.Session:
         """A ``requests.Session`` that skips proxy settings from the environment."""
         session = requests.Session()

@@ -36,6 +36,7 @@ see :func:`parse_reply`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from http import HTTPStatus
 from typing import Any, Union
 
 #: Transport faults: the request never produces a (complete) HTTP response.
@@ -269,3 +270,12 @@ def parse_reply(spec: str) -> Reply:
 
 def _seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def reason_phrase(status: int) -> str:
+    """The standard reason phrase of ``status`` ("Service Unavailable"), or "" for a status
+    HTTP does not name."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

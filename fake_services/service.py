@@ -19,7 +19,6 @@ seeded random error (``error_rate(0.1, seed=7)``), the route's handler or the de
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from http.client import BadStatusLine, IncompleteRead, RemoteDisconnected
 from typing import Iterable, Mapping
 
@@ -31,7 +30,7 @@ from .calls import NOT_SERVED, Call
 from .clock import FakeClock
 from .replies import (BLACK_HOLE, CONNECT_TIMEOUT, CONNECTION_REFUSED, CONNECTION_RESET, DRIBBLE,
                       GARBAGE, HALF_CLOSE, READ_TIMEOUT, RESET_MID_BODY, SLOW_HEADERS, TRUNCATED,
-                      Reply, ReplyLike, error)
+                      Reply, ReplyLike, error, reason_phrase)
 
 #: How long a caller that passed no timeout waits on a server that never answers before the
 #: fake gives up for it. A real client would hang forever; the fake ends the wait so that a
@@ -137,7 +136,7 @@ class FakeService(ServiceBehaviour):
         status, headers, body = self.render(reply, path, number)
         response = requests.Response()
         response.status_code = status
-        response.reason = _reason(status)
+        response.reason = reason_phrase(status)
         response.headers = CaseInsensitiveDict(headers)
         response._content = body.encode()  # how requests itself stores a read body
         response.encoding = "utf-8"
@@ -200,12 +199,6 @@ def _split_timeout(timeout: Timeout) -> tuple[float, float]:
     return (NO_TIMEOUT_WAIT if connect is None else float(connect),
             NO_TIMEOUT_WAIT if read is None else float(read))
 
-
-def _reason(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
 
 
 def describe_calls(services: Iterable[ServiceBehaviour]) -> str:

@@ -29,11 +29,11 @@ import socket
 import struct
 import time
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Callable
 
 from .replies import (BLACK_HOLE, CONNECTION_REFUSED, CONNECTION_RESET, DRIBBLE, GARBAGE,
-                      HALF_CLOSE, READ_TIMEOUT, RESET_MID_BODY, SLOW_HEADERS, TRUNCATED, Reply)
+                      HALF_CLOSE, READ_TIMEOUT, RESET_MID_BODY, SLOW_HEADERS, TRUNCATED, Reply,
+                      reason_phrase)
 
 _WATCHED = select.POLLIN | select.POLLPRI | select.POLLHUP | select.POLLERR
 GARBAGE_BYTES = b"\x00\x01garbage, not an HTTP status line\r\n"
@@ -151,7 +151,7 @@ class Delivered:
 
 def head(status: int, headers: dict[str, str], length: int, *, close: bool) -> bytes:
     """Status line and headers, with ``Content-Length`` (keep-alive needs it)."""
-    lines = [f"HTTP/1.1 {status} {_reason(status)}"]
+    lines = [f"HTTP/1.1 {status} {reason_phrase(status)}"]
     lines += [f"{name}: {value}" for name, value in headers.items()
               if name.lower() not in ("content-length", "connection")]
     lines.append(f"Content-Length: {length}")
@@ -205,12 +205,6 @@ def _done(wire: Wire, close: bool = True) -> Delivered:
     keep = not (close or wire.closed or wire.gone)
     return Delivered(wire.client_left, wire.stopped, keep)
 
-
-def _reason(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Unknown"
 
 
 __all__ = ["Delivered", "Wire", "deliver", "head"]

@@ -80,8 +80,3 @@ class Events:
 def _short(text: str, limit: int = 600) -> str:
     text = text.strip()
     return text if len(text) <= limit else text[:limit] + " ..."
-
-
-def _short(text: str, limit: int = 600) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[:limit] + " ..."

@@ -131,7 +131,6 @@ def _grade_here(lesson: Lesson, folder: Path, source: str) -> tuple[str, str]:
 
     extra = f"-x -p {timeouts.__name__}"  # stop at the first failure; note timeouts
     os.environ["PYTEST_ADDOPTS"] = f"{os.environ.get('PYTEST_ADDOPTS', '')} {extra}".strip()
-    os.environ["KATA_HARD_LIMIT"] = str(HARD_LIMIT_SECONDS)
     path = lesson.learner_file(folder)
     path.parent.mkdir(parents=True)
     path.write_text(source)

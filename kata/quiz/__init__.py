@@ -12,12 +12,12 @@ business, and asking is ``session``'s.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 from .. import manifest, state
+from ..terminal import quiet_pipe
 from ..manifest import Lesson, UnknownLesson
 from . import deck
 from .schedule import Schedule, ScheduleError
@@ -29,17 +29,9 @@ USAGE_ERROR = 2
 
 def passed_lessons() -> list[Lesson]:
     """The lessons whose last grade passed every check, for the file as it is now."""
-    from ..check import file_digest  # imported late: it brings in pytest
+    from .. import progress  # imported late: it brings in pytest
 
-    results = state.load().get("results", {})
-    passed = []
-    for lesson in manifest.lessons():
-        result = results.get(lesson.slug)
-        path = lesson.learner_file()
-        if (result and result.get("total") and result.get("passed") == result["total"]
-                and path.exists() and result.get("sha1") == file_digest(path)):
-            passed.append(lesson)
-    return passed
+    return [lesson for lesson in manifest.lessons() if progress.passed(lesson)]
 
 
 def chosen_lessons(args: argparse.Namespace) -> list[Lesson]:
@@ -52,13 +44,6 @@ def chosen_lessons(args: argparse.Namespace) -> list[Lesson]:
     return passed_lessons()
 
 
-def silence_stdout() -> None:
-    """After a closed pipe (``... | head``): send what is left to /dev/null, so that Python's
-    own flush at exit does not complain."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-
-
 def cmd_quiz(args: argparse.Namespace) -> int:
     try:
         return quiz(args, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
@@ -66,7 +51,7 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         print("\nStopped (Ctrl-C); every verdict you gave is saved.")
         return 0
     except BrokenPipeError:
-        silence_stdout()
+        quiet_pipe()
         return 0
 
 

@@ -57,11 +57,13 @@ def volume_fetcher(service: FakeService) -> Callable[[], Any]:
     return fetch_user
 
 
-def response_getter(service: FakeService, returned: list[requests.Response]
-                    ) -> Callable[[], requests.Response]:
+def response_getter(service: FakeService, returned: list[requests.Response],
+                    limit: int = 50) -> Callable[[], requests.Response]:
     """A call that returns the response as is (no raise_for_status), remembering each one."""
 
     def get_user() -> requests.Response:
+        if service.call_count >= limit:
+            raise TooManyCalls(f"more than {limit} calls")
         response = service.get(USER, timeout=2)
         returned.append(response)
         return response

@@ -1,5 +1,5 @@
-"""What lesson 12's checks share: clocks that skip ahead, a bounded way to time a call, a port
-that never completes a connection, and a client built with the checks' usual settings.
+"""What lesson 12's checks share: clocks that skip ahead, a bounded way to time a call, and a
+client built with the checks' usual settings.
 
 Real sockets, real time where it is the point: a check that needs a backoff or a
 ``Retry-After`` wait but not its duration hands the client a :class:`JumpClock`, whose
@@ -212,11 +212,6 @@ def rig(impl: Any, network: LiveNetwork, *, registry: Any = None, budget: Any = 
     settings.setdefault("session", network.session())
     client = impl.ResilientClient(registry=registry, budget=budget, clock=clock, **settings)
     return Rig(client, registry, budget, clock, calls)
-
-
-def state_name(breaker: Any) -> str:
-    state = breaker.state
-    return getattr(state, "name", repr(state))
 
 
 def tokens(budget: Any) -> float:

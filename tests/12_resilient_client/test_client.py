@@ -20,6 +20,7 @@ import requests
 from fake_services import (FakeClock, Reply, black_hole, dribble, error, garbage, half_close,
                            malformed_json, ok, reset, reset_mid_body, slow_headers, truncated)
 from harness import Scenario, loader
+from harness.breaker_calls import state_of
 
 
 support = loader.check_module(Path(__file__).with_name("support.py"))
@@ -66,9 +67,9 @@ def test_healthy_service_one_call_each(impl, live_network):
                     observed=f"{users.call_count} calls, waits {r.clock.sleeps}",
                     timeline=live_network.timeline())
     breaker = r.breaker(users)
-    scenario.expect(support.state_name(breaker) == "CLOSED" and breaker.failure_count == 0,
+    scenario.expect(state_of(breaker) == "CLOSED" and breaker.failure_count == 0,
                     expected="the users breaker CLOSED, no failure counted",
-                    observed=f"{support.state_name(breaker)}, {breaker.failure_count} failures")
+                    observed=f"{state_of(breaker)}, {breaker.failure_count} failures")
 
 
 @pytest.mark.timeout(5)
@@ -209,11 +210,11 @@ def test_a_404_leaves_the_breaker_and_the_budget_alone(impl, live_network):
     scenario = Scenario("failure_threshold=2, max_attempts=1, RetryBudget(max_tokens=10, "
                         "token_ratio=0.5); users answers 503, 404, 503, 404, 503")
     seen = [said(get(r.client, f"{users.url}/users/1")) for _ in range(5)]
-    scenario.expect(users.call_count == 5 and support.state_name(r.breaker(users)) == "CLOSED",
+    scenario.expect(users.call_count == 5 and state_of(r.breaker(users)) == "CLOSED",
                     expected="all 5 gets reach users and its breaker stays CLOSED: each 404 "
                              "is a success that resets the count of failures in a row",
                     observed=f"{users.call_count} calls; breaker "
-                             f"{support.state_name(r.breaker(users))}; gets: {seen}",
+                             f"{state_of(r.breaker(users))}; gets: {seen}",
                     timeline=live_network.timeline())
     scenario.expect(abs(support.tokens(budget) - 8.0) < 1e-6,
                     expected="tokens 10 → 9 → 9.5 → 8.5 → 9 → 8: each 503 costs 1, each 404 "
@@ -238,10 +239,10 @@ def test_a_429_is_retried_but_never_opens_the_breaker(impl, live_network):
                              "makes 3 attempts and returns the last 429: 6 calls",
                     observed=f"{said(first)}, then {said(second)}; {users.call_count} calls",
                     timeline=live_network.timeline())
-    scenario.expect(support.state_name(r.breaker(users)) == "CLOSED",
+    scenario.expect(state_of(r.breaker(users)) == "CLOSED",
                     expected="the breaker still CLOSED: a 429 says 'slow down', not 'down' "
                              "(the breaker counts 5xx answers only)",
-                    observed=f"breaker {support.state_name(r.breaker(users))}")
+                    observed=f"breaker {state_of(r.breaker(users))}")
     scenario.expect(abs(support.tokens(budget) - 95.5) < 1e-6,
                     expected="tokens 100 → 95.5: for the budget a 429 is a failure like any "
                              "transient outcome (5 × -1), the 200 refunds 0.5",
@@ -843,10 +844,10 @@ def test_breaker_sees_every_attempt(impl, live_network):
     scenario = Scenario("users answers 503 to everything; failure_threshold=3, "
                         "max_attempts=3, no fallback; 5 gets")
     first = get(r.client, f"{users.url}/users/1")
-    scenario.expect(users.call_count == 3 and support.state_name(r.breaker(users)) == "OPEN",
+    scenario.expect(users.call_count == 3 and state_of(r.breaker(users)) == "OPEN",
                     expected="the first get makes 3 attempts and its third failure opens "
                              "the breaker", observed=f"{users.call_count} calls, breaker "
-                    f"{support.state_name(r.breaker(users))}; {said(first)}",
+                    f"{state_of(r.breaker(users))}; {said(first)}",
                     timeline=live_network.timeline())
     waits, left = len(r.clock.sleeps), support.tokens(budget)
     later = [get(r.client, f"{users.url}/users/1") for _ in range(4)]
@@ -901,10 +902,10 @@ def test_dead_service_gets_only_trials(impl, live_network):
     clock.jump(0.5)
     answers = [status_of(get(r.client, f"{users.url}/users/1")) for _ in range(3)]
     scenario.expect(answers == [200, 200, 200] and users.call_count == 7
-                    and support.state_name(r.breaker(users)) == "CLOSED",
+                    and state_of(r.breaker(users)) == "CLOSED",
                     expected="users healthy again, 0.5 s later: the trials succeed "
                              "(success_threshold=2) and the breaker closes; 3 gets, 3 200s",
-                    observed=f"{answers}; breaker {support.state_name(r.breaker(users))}",
+                    observed=f"{answers}; breaker {state_of(r.breaker(users))}",
                     timeline=live_network.timeline())
 
 
@@ -922,11 +923,11 @@ def test_broken_bodies_and_timeouts_count_for_the_breaker(impl, live_network):
                             f"deadline=0.5; 2 gets")
         first = get(r.client, f"{users.url}/users/1")
         users.wait_idle()
-        scenario.expect(users.call_count == 2 and support.state_name(r.breaker(users)) == "OPEN",
+        scenario.expect(users.call_count == 2 and state_of(r.breaker(users)) == "OPEN",
                         expected="the first get makes 2 attempts, both fail, and the breaker "
                                  "counts both: OPEN",
                         observed=f"{users.call_count} calls, breaker "
-                                 f"{support.state_name(r.breaker(users))}; {said(first)}",
+                                 f"{state_of(r.breaker(users))}; {said(first)}",
                         timeline=live_network.timeline())
         second = get(r.client, f"{users.url}/users/1")
         scenario.expect(users.call_count == 2 and second.raised(impl.CircuitOpenError),
@@ -948,16 +949,16 @@ def test_each_host_has_its_own_breaker(impl, live_network):
         get(r.client, f"{payments.url}/charges/{n}")
         answers.append(status_of(get(r.client, f"{users.url}/users/{n}")))
     scenario.expect(payments.call_count == 3
-                    and support.state_name(r.breaker(payments)) == "OPEN",
+                    and state_of(r.breaker(payments)) == "OPEN",
                     expected="3 calls reach payments, then its breaker is OPEN",
                     observed=f"{payments.call_count} calls, its breaker "
-                             f"{support.state_name(r.breaker(payments))}",
+                             f"{state_of(r.breaker(payments))}",
                     timeline=live_network.timeline())
     scenario.expect(answers == [200] * 6 and users.call_count == 6
-                    and support.state_name(r.breaker(users)) == "CLOSED",
+                    and state_of(r.breaker(users)) == "CLOSED",
                     expected="all 6 gets to users return 200 and its breaker stays CLOSED",
                     observed=f"users answers {answers}, {users.call_count} calls, its breaker "
-                             f"{support.state_name(r.breaker(users))}",
+                             f"{state_of(r.breaker(users))}",
                     timeline=live_network.timeline())
 
 

@@ -14,7 +14,6 @@ import pytest
 
 from kata.manifest import ROOT
 
-LESSON_1 = "01_naive_retry"
 
 Kata = Callable[..., subprocess.CompletedProcess]
 
@@ -43,19 +42,6 @@ def said(text: str) -> str:
 def kata() -> Kata:
     """``kata("check", "1", env={...})``: run ``python -m kata`` (see ``run_kata``)."""
     return run_kata
-
-
-@pytest.fixture
-def impl_with(tmp_path: Path) -> Callable[[str], Path]:
-    """A folder laid out like lessons/ whose lesson-1 module is ``source``."""
-
-    def make(source: str, lesson: str = LESSON_1, module: str = "retry.py") -> Path:
-        folder = tmp_path / "impl"
-        (folder / lesson).mkdir(parents=True, exist_ok=True)
-        (folder / lesson / module).write_text(source)
-        return folder
-
-    return make
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from kata.manifest import ROOT, find
+from kata.progress import check_count
 
 # These run `python -m kata` in subprocesses: minutes on a loaded machine is not a hang.
 pytestmark = pytest.mark.timeout(120)
@@ -73,16 +74,11 @@ def test_the_first_failure_in_full_the_rest_one_line_each(graded):
     result = graded["starter"]
     assert result.returncode == 1
     assert result.said.count("not implemented yet") == 1
-    checks = _check_count(find("4"))
+    checks = check_count(find("4"))
     assert f"the other {checks - 1} one line each" in result.said
     assert "--all` shows every" in result.said
     assert len(result.stdout.splitlines()) < checks + 14
     assert graded["starter_all"].said.count("not implemented yet") == checks
-
-
-def _check_count(lesson) -> int:
-    """How many checks grade this lesson (they grow as the grader learns)."""
-    return sum(path.read_text().count("\ndef test_") for path in lesson.tests_dir.glob("test_*.py"))
 
 
 def test_what_the_code_printed_shows_under_the_check_that_printed_it(graded):

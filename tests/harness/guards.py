@@ -109,7 +109,8 @@ def _guarded_condition_wait(self: threading.Condition, timeout: float | None = N
 @contextlib.contextmanager
 def fake_time() -> Iterator[None]:
     """While this is active, graded code may not wait for real, and its real-clock reads are
-    noted in ``real_clock_read`` (cleared here, as a check starts)."""
+    noted in ``real_clock_read`` (for this check only: cleared as it starts and as it ends,
+    so a later check on the real clock is not told about it)."""
     global _fake_time_checks, real_clock_read
     real_clock_read = None
     _fake_time_checks += 1
@@ -117,6 +118,7 @@ def fake_time() -> Iterator[None]:
         yield
     finally:
         _fake_time_checks -= 1
+        real_clock_read = None
 
 
 def _is_loopback(address: Any) -> bool:

@@ -78,8 +78,9 @@ def impl(request: pytest.FixtureRequest) -> loader.LearnerModule:
 def clock() -> Iterator[FakeClock]:
     """A fresh fake monotonic clock at t=0.
 
-    While a check uses it, graded code that reads the real clock or waits for real is stopped
-    at once with a message naming the call (``guards.fake_time``).
+    While a check uses it, graded code that waits for real is stopped at once with a message
+    naming the call, and a read of the real clock is named under the check if it fails
+    (``guards.fake_time``).
     """
     with guards.fake_time():
         yield FakeClock()

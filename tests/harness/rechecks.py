@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import requests
@@ -445,9 +445,9 @@ def recovery_admits_a_trial(impl: Any, clock: FakeClock, kind: Kind) -> None:
     """After ``recovery_timeout`` (0, 7.5 and 45 s) the next call is a trial, though nothing
     read ``state``; half a second before it, calls are rejected."""
     for timeout in (7.5, 45.0, 0.0):
-        clock = FakeClock(100.0)
-        opened = clock()
-        story = Story(impl, kind, clock, Settings(trips_after=2, recovery_timeout=timeout),
+        fresh = FakeClock(100.0)  # each timeout on a breaker and a clock of its own
+        opened = fresh()
+        story = Story(impl, kind, fresh, Settings(trips_after=2, recovery_timeout=timeout),
                       f"2 failures open it at t={opened:g}; then calls, and nobody reads "
                       f"breaker.state")
         story.trip(2)
