@@ -28,6 +28,11 @@ def test_late_results_from_closed_change_nothing(impl, clock):
     rechecks.late_results_from_closed(impl, clock, KIND)
 
 
+def test_late_result_during_trials_is_no_trial(impl, clock):
+    """A call admitted while closed that comes back during the trials is no trial outcome"""
+    rechecks.late_result_during_trials(impl, clock, KIND)
+
+
 def test_late_trial_from_an_earlier_half_open_changes_nothing(impl, clock):
     """A trial of an earlier half-open period that comes back in the next one changes nothing"""
     rechecks.late_trial_from_an_earlier_half_open(impl, clock, KIND)
