@@ -569,7 +569,7 @@ def test_minimum_calls_is_not_capped(impl, clock):
 
 
 def test_thresholds_and_durations_other_than_the_examples(impl, clock):
-    """Other thresholds and durations: 30% of failures, 25% of slow calls, slow meaning over 0.25 s"""
+    """Other thresholds and durations: 30% and 29% of failures, 25% of slow calls, slow meaning over 0.25 s"""
     users = FakeService("users", clock).script(*[200] * 7, 503, 503, 503)
     breaker = impl.CircuitBreaker(failure_rate_threshold=30, window_seconds=60,
                                   window_buckets=6, minimum_calls=10, clock=clock)
@@ -595,6 +595,20 @@ def test_thresholds_and_durations_other_than_the_examples(impl, clock):
                     expected="4 ok calls, then rejected: 1 slow call (0.3 s > 0.25 s) of 4 is "
                              "25%, which reaches slow_call_rate_threshold=25",
                     observed=shown(results), timeline=orders.timeline())
+
+    users = Answers("users", "S" * 71 + "F" * 29)
+    breaker = impl.CircuitBreaker(failure_rate_threshold=29, window_seconds=60,
+                                  window_buckets=6, minimum_calls=100, clock=clock)
+    scenario = Scenario("CircuitBreaker(failure_rate_threshold=29, window_seconds=60, "
+                        "minimum_calls=100); the users service answers 200 x71, then 503 x29, "
+                        "all within one second")
+    results = outcomes_of(impl, breaker, users, 101)
+    scenario.expect(results[-1] == REJECTED and REJECTED not in results[:-1],
+                    expected="29 failures of 100 = 29% reach the threshold of 29% with the last "
+                             "answer, so the next call is rejected (compare failures * 100 >= "
+                             f"threshold * total: 29 / 100 * 100 is {29 / 100 * 100!r})",
+                    observed=shown(results[-4:]) + " (the last 4 calls)",
+                    timeline=users.timeline())
 
 
 def test_a_slow_non_failure_is_slow(impl, clock, network):
