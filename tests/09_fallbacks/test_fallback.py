@@ -395,8 +395,9 @@ def test_a_newer_answer_restarts_the_age(impl, clock):
 
 
 class KeyHold:
-    """Counts, and can hold, one thread's hashing of a cache key: a point where a cache hands
-    control to code it does not own (every dict lookup, insert and delete hashes the key)."""
+    """Counts, and can hold, one thread's uses of a cache key (a hash, a comparison, a repr):
+    points where a cache hands control to code it does not own. Every dict lookup, insert and
+    delete hashes the key; a list of entries compares it; a key made of text prints it."""
 
     def __init__(self) -> None:
         self.thread: int | None = None  # the thread whose hashes are counted
@@ -425,8 +426,8 @@ class KeyHold:
 
 
 class HeldKey:
-    """An argument equal to ``value`` (so ``record(answer, 1)`` finds it), whose hash reports
-    to a :class:`KeyHold`."""
+    """An argument equal to ``value`` (so ``record(answer, 1)`` finds it), whose hash,
+    comparisons and repr report to a :class:`KeyHold`."""
 
     def __init__(self, value: int, hold: KeyHold) -> None:
         self.value = value
@@ -437,9 +438,11 @@ class HeldKey:
         return hash(self.value)
 
     def __eq__(self, other: object) -> bool:
+        self.hold.hashed()
         return self.value == (other.value if isinstance(other, HeldKey) else other)
 
     def __repr__(self) -> str:
+        self.hold.hashed()
         return repr(self.value)
 
 
@@ -504,8 +507,8 @@ def test_the_cache_is_safe_to_share_between_threads(impl, clock):
             if isinstance(outcome.error, NotImplementedError):
                 raise outcome.error
         scenario = Scenario(f"LastGoodCache(max_age=10); record(answer, 1) at t=0; at t=20 one "
-                            f"thread looks up user 1 (stale) and is held inside its hash "
-                            f"number {point} of the key (a dict lookup, insert or delete) "
+                            f"thread looks up user 1 (stale) and is held inside its use "
+                            f"number {point} of the key (a hash, a comparison or a repr) "
                             f"while another thread records a fresh answer for user 1; then "
                             f"cache(error, 1)")
         scenario.expect(bool(looked_up) and (looked_up[0].raised(impl.CacheMiss)
