@@ -283,13 +283,21 @@ class ServiceBehaviour:
         """Choose what ``request`` gets and record its call, in one step.
 
         Returns the call, the request (now carrying its call number), either the reply or
-        the route handler that will compute it, and the delay asked for by a header. Choosing and recording under one lock keeps
-        the call numbers in the order the script was consumed.
+        the route handler that will compute it, and the delay asked for by a header.
+        Choosing and recording under one lock keeps the call numbers in the order the script
+        was consumed. A fault header the service cannot read is answered with a 400 that says
+        why, on either transport.
         """
-        header_reply, delay = self._header_fault(request)
+        outcome: str | None = None
+        try:
+            header_reply, delay = self._header_fault(request)
+        except BadFaultHeader as problem:
+            header_reply, delay = error(400, json={"error": 400, "message": str(problem)}), 0.0
+            outcome = "400 bad fault header"
         with self._lock:
             choice: Reply | Handler = header_reply or self._choose(request)
-            outcome = outcome_of(choice) if isinstance(choice, Reply) else IN_PROGRESS
+            if outcome is None:
+                outcome = outcome_of(choice) if isinstance(choice, Reply) else IN_PROGRESS
             call = self.log.add(request.time, request.method, request.target, outcome, **live)
             hooks = list(self._before)
         if not isinstance(choice, Reply):  # a handler will see the request: give it its number

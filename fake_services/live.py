@@ -53,7 +53,7 @@ from typing import Callable, Iterable
 
 import requests
 
-from .behaviour import BadFaultHeader, Request, ServiceBehaviour
+from .behaviour import Request, ServiceBehaviour
 from .calls import NOT_SERVED, SHED, Bucket, Call, buckets
 from .clock import RealClock
 from .pool import ADMITTED, PoolStats, WorkerPool
@@ -317,15 +317,8 @@ class LiveService(ServiceBehaviour):
             self._answer(handler, wire, call, self._shed, outcome)
             return
         try:
-            try:
-                call, request, choice, delay = self._begin(
-                    request, in_flight=self.pool.in_use, queue_wait=waited, done=False)
-            except BadFaultHeader as problem:
-                call = self.log.add(arrived, request.method, request.target,
-                                    "400 bad fault header", queue_wait=waited, done=False)
-                reply = error(400, json={"error": 400, "message": str(problem)})
-                self._answer(handler, wire, call, reply, call.outcome)
-                return
+            call, request, choice, delay = self._begin(
+                request, in_flight=self.pool.in_use, queue_wait=waited, done=False)
             if isinstance(choice, Reply):
                 reply, outcome = choice.delayed(delay), call.outcome
             else:

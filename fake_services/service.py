@@ -25,12 +25,12 @@ from typing import Iterable, Mapping
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from .behaviour import BadFaultHeader, Request, ServiceBehaviour
+from .behaviour import Request, ServiceBehaviour
 from .calls import NOT_SERVED, Call
 from .clock import FakeClock
 from .replies import (BLACK_HOLE, CONNECT_TIMEOUT, CONNECTION_REFUSED, CONNECTION_RESET, DRIBBLE,
                       GARBAGE, HALF_CLOSE, READ_TIMEOUT, RESET_MID_BODY, SLOW_HEADERS, TRUNCATED,
-                      Reply, ReplyLike, error, reason_phrase)
+                      Reply, ReplyLike, reason_phrase)
 
 #: How long a caller that passed no timeout waits on a server that never answers before the
 #: fake gives up for it. A real client would hang forever; the fake ends the wait so that a
@@ -83,13 +83,8 @@ class FakeService(ServiceBehaviour):
             call = self.log.add(request.time, request.method, path, NOT_SERVED)
             self._finish(call)
             return self.not_served(request.path), call
-        try:
-            call, request, choice, delay = self._begin(
-                request, lambda reply: _outcome(reply, read_wait))
-        except BadFaultHeader as problem:
-            call = self.log.add(request.time, request.method, path, "400 bad fault header")
-            self._finish(call)
-            return error(400, json={"error": 400, "message": str(problem)}), call
+        call, request, choice, delay = self._begin(request,
+                                                   lambda reply: _outcome(reply, read_wait))
         if isinstance(choice, Reply):
             reply = choice.delayed(delay)
             if delay:
