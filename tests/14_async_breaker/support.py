@@ -28,17 +28,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Awaitable, Callable, Coroutine
 
-import requests
-
 from fake_services import AsyncService, Call, FakeClock, FakeService
 from harness import Outcome, Scenario
+# The checks' words for outcomes, and their listener, are the harness's (lessons 4-11 use them).
+from harness.breaker_calls import FAILED, OK, REJECTED, describe  # noqa: F401
+from harness.breaker_calls import kind_of as kind  # noqa: F401
+from harness.threads import Transitions  # noqa: F401
 
 #: Real seconds a check waits for an event loop that has stopped turning.
 WAIT = 1.0
 #: Event-loop turns that ``settle`` and ``until`` allow (a correct breaker needs a handful).
 TURNS = 50
 
-OK, FAILED, REJECTED = "ok", "failed", "rejected"
 #: What a check says of a caller that should have been rejected at once and was not.
 STILL_RUNNING = ("not rejected: still running once every task had run as far as it could "
                  "(admitted and held inside the service, or waiting for a permit or a lock)")
@@ -306,32 +307,6 @@ async def attempt(impl: Any, call: Callable[[], Awaitable[Any]], log: Log | None
     return outcome
 
 
-def kind(impl: Any, outcome: Outcome) -> str:
-    """``"ok"``, ``"failed"`` or ``"rejected"`` (a returned 5xx response counts as failed)."""
-    if outcome.raised(impl.CircuitOpenError):
-        return REJECTED
-    if outcome.error is not None:
-        return FAILED
-    if isinstance(outcome.value, requests.Response) and outcome.value.status_code >= 500:
-        return FAILED
-    return OK
-
-
-def describe(impl: Any, outcome: Outcome) -> str:
-    if outcome.raised(impl.CircuitOpenError):
-        value = getattr(outcome.error, "retry_after", "missing")
-        shown = f"{value:.2f}" if isinstance(value, (int, float)) else str(value)
-        return f"rejected with CircuitOpenError (retry_after={shown})"
-    if outcome.error is not None:
-        response = getattr(outcome.error, "response", None)
-        status = f" {response.status_code}" if response is not None else ""
-        return f"raised {type(outcome.error).__name__}{status}"
-    if isinstance(outcome.value, requests.Response):
-        return f"returned a response with status {outcome.value.status_code}"
-    text = repr(outcome.value)
-    return "returned " + (text if len(text) <= 60 else text[:57] + "...")
-
-
 def shown(results: list[str]) -> str:
     return ", ".join(results) if results else "no calls"
 
@@ -421,19 +396,6 @@ class Tasks:
             if not task.done():
                 task.cancel()
         await asyncio.gather(*self.tasks.values(), return_exceptions=True)
-
-
-class Transitions:
-    """An ``on_state_change`` listener that records every ``(old, new)`` it is told about."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[Any, Any]] = []
-
-    def __call__(self, old: Any, new: Any) -> None:
-        self.events.append((old, new))
-
-    def describe(self) -> str:
-        return arrows(self.events)
 
 
 def arrows(events: list[tuple[Any, Any]]) -> str:

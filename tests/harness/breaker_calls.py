@@ -79,18 +79,7 @@ class Caller:
         return outcome.error is not None and self.unchanged(outcome)
 
     def describe(self, outcome: Outcome) -> str:
-        if self.rejected(outcome):
-            value = getattr(outcome.error, "retry_after", "missing")
-            shown = f"{value:.2f}" if isinstance(value, (int, float)) else str(value)
-            return f"rejected with CircuitOpenError (retry_after={shown})"
-        if outcome.error is not None:
-            response = getattr(outcome.error, "response", None)
-            status = f" {response.status_code}" if response is not None else ""
-            return f"raised {type(outcome.error).__name__}{status}"
-        if isinstance(outcome.value, requests.Response):
-            return f"returned a response with status {outcome.value.status_code}"
-        text = repr(outcome.value)
-        return "returned " + (text if len(text) <= 60 else text[:57] + "...")
+        return describe(self.impl, outcome, rejected=self.rejected(outcome))
 
     def timeline(self, *services: FakeService) -> str:
         return "\n".join(self.log[-14:] + [s.timeline() for s in services])
@@ -150,6 +139,38 @@ def state_of(breaker: Any) -> str:
     """The breaker's state by name, for messages (whatever the learner's State is)."""
     state = breaker.state
     return getattr(state, "name", repr(state))
+
+
+def describe(impl: Any, outcome: Outcome, *, rejected: bool | None = None) -> str:
+    """One call's outcome in words: rejected (with its retry_after), raised, or returned.
+    ``rejected`` says whether the breaker rejected it (by default: it raised
+    ``CircuitOpenError``)."""
+    if rejected is None:
+        rejected = outcome.raised(impl.CircuitOpenError)
+    if rejected:
+        value = getattr(outcome.error, "retry_after", "missing")
+        shown = f"{value:.2f}" if isinstance(value, (int, float)) else str(value)
+        return f"rejected with CircuitOpenError (retry_after={shown})"
+    if outcome.error is not None:
+        response = getattr(outcome.error, "response", None)
+        status = f" {response.status_code}" if response is not None else ""
+        return f"raised {type(outcome.error).__name__}{status}"
+    if isinstance(outcome.value, requests.Response):
+        return f"returned a response with status {outcome.value.status_code}"
+    text = repr(outcome.value)
+    return "returned " + (text if len(text) <= 60 else text[:57] + "...")
+
+
+def kind_of(impl: Any, outcome: Outcome) -> str:
+    """``"ok"``, ``"failed"`` or ``"rejected"``; a returned 5xx response counts as failed, as
+    the breakers' default classification says."""
+    if outcome.raised(impl.CircuitOpenError):
+        return REJECTED
+    if outcome.error is not None:
+        return FAILED
+    if isinstance(outcome.value, requests.Response) and outcome.value.status_code >= 500:
+        return FAILED
+    return OK
 
 
 def outcome_of(impl: Any, breaker: Any, fetch: Callable[[], Any]) -> str:
