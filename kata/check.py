@@ -15,7 +15,7 @@ from typing import Callable
 from . import integrity, manifest, snapshots, state
 from . import report as reporting
 from .commands import suggest
-from .manifest import ROOT, Lesson
+from .manifest import Lesson, shown
 from .supervise import Run, supervise
 
 #: Exit statuses: every check passed / some check did not / nothing could be graded.
@@ -34,11 +34,6 @@ class Grade:
         return self.status == PASSED
 
 
-def shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 def commands_for(lesson: Lesson, impl_dir: Path) -> reporting.Commands:

@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterator
 from .limits import grace
 from .commands import suggest
 from .manifest import LESSONS_DIR, ROOT, TESTS_DIR, Lesson, by_slug, find
+from .manifest import shown as _shown
 
 # The grader's own modules (harness, fake_services) live beside the lessons.
 for _path in (str(ROOT), str(TESTS_DIR)):
@@ -165,11 +166,6 @@ def default_limit() -> float:
     return float(ini.get("pytest", "timeout", fallback="3"))
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 def import_learner_module(lesson: Lesson, impl_dir: Path, channel: Channel | Recorder

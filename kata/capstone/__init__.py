@@ -20,6 +20,7 @@ import traceback
 from pathlib import Path
 
 from .. import manifest
+from ..manifest import shown as _shown
 
 SLUG = "13_capstone_cascade"
 MODULE = "capstone.py"
@@ -121,8 +122,3 @@ def _where(error: BaseException, path: Path) -> str:
     return f"{place}  {type(error).__name__}: {error}"
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(manifest.ROOT))
-    except ValueError:
-        return str(path)

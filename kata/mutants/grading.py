@@ -126,7 +126,7 @@ def _start(lesson: Lesson, folder: Path, key: int, build: Callable[[], str]) -> 
 
 def _grade_here(lesson: Lesson, folder: Path, source: str) -> tuple[str, str]:
     """What ``make check`` does (kata.check.grade), stopping at the first failing check."""
-    from ..child import checks_here as run_checks, import_problem
+    from ..child import checks_here, import_problem
     from . import timeouts
 
     extra = f"-x -p {timeouts.__name__}"  # stop at the first failure; note timeouts
@@ -136,7 +136,7 @@ def _grade_here(lesson: Lesson, folder: Path, source: str) -> tuple[str, str]:
     path.write_text(source)
     if import_problem(path) is not None:
         return KILLED, "importing the module"
-    for result in run_checks(lesson, folder, verbose=False):
+    for result in checks_here(lesson, folder, verbose=False):
         if not result.passed:
             return (TIMEOUT if timeouts.stopped else KILLED), result.name
     return SURVIVED, ""

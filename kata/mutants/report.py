@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..manifest import ROOT, Lesson
+from ..manifest import Lesson
+from ..manifest import shown as _shown
 from .equivalents import FILE_NAME, Entry
 from .grading import ERROR, KILLED, SURVIVED, TIMEOUT, Verdict
 from .mutator import Mutant
@@ -187,8 +188,3 @@ def _indent(text: str, width: int) -> str:
     return "\n".join(" " * width + line for line in text.splitlines())
 
 
-def _shown(path) -> str:
-    try:
-        return str(path.relative_to(ROOT))
-    except ValueError:
-        return str(path)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..manifest import ROOT, Lesson
+from ..manifest import Lesson, shown
 
 CORNER_HEADING = re.compile(r"^## Interview corner\s*$")
 NEXT_HEADING = re.compile(r"^#{1,2} ")
@@ -49,12 +49,6 @@ def interview_file(lesson: Lesson) -> Path:
     return lesson.reference_file.parent / "INTERVIEW.md"
 
 
-def shown(path: Path) -> str:
-    """A path as the learner sees it: relative to the repository when it is inside."""
-    try:
-        return str(path.relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 def parse_questions(readme: str) -> list[tuple[int, str]]:

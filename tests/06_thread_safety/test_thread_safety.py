@@ -1,9 +1,9 @@
 """Lesson 6 checks: one breaker shared by many threads, with races provoked on every run.
 
-Races are not left to luck. The tools in ``harness.threads`` hold the racing threads at the points
-where a breaker hands control to code it does not own (the injected clock, the
-``on_state_change`` listener, the protected call), so an unguarded read-decide-write is caught
-every time, and a correct breaker only pays a short barrier timeout.
+Races are not left to luck. The two transition races run in lockstep (``harness.rechecks``:
+two threads take turns, one bytecode instruction at a time, inside the learner's module), and
+the tools in ``harness.threads`` hold calls inside the fake service (``Stage``, ``Crowd``) or
+at the listener, so an unguarded read-decide-write is caught every time.
 """
 
 from __future__ import annotations
