@@ -48,7 +48,7 @@ import threading
 from types import CodeType, FrameType
 from typing import Any, Callable, Collection
 
-from . import guards
+from .threads import os_sleeps, waited_for
 
 #: The first look at a thread that has not taken its turn, in seconds; each later look waits
 #: twice as long as the one before, up to ``_LONGEST_LOOK``.
@@ -65,8 +65,6 @@ _MAY_BLOCK = frozenset(name for name in dis.opmap
                        if ("CALL" in name or "WITH" in name) and name != "PRECALL")
 #: Names whose call may release a lock (``lock.release()``, ``cond.wait()``, ``__exit__``).
 _RELEASING_NAMES = frozenset({"release", "__exit__", "wait", "wait_for"})
-#: Code a thread waits in on behalf of its caller: ``threading`` and the grader's guards.
-_WAITING_CODE = frozenset({threading.__file__, guards.__file__})
 
 #: Where a thread takes its next step: a code object and an instruction offset (or line).
 Place = tuple[CodeType, int]
@@ -218,23 +216,18 @@ class Lockstep:
         coming back into this module to take its turn; None where the OS cannot tell (no Linux
         ``/proc``)."""
         worker = self._threads[thread]
-        task = f"/proc/self/task/{worker.native_id}"
-        try:
-            with open(f"{task}/stat", "rb") as stat:
-                state = stat.read().rsplit(b")", 1)[1].split()[0]
-        except (OSError, IndexError):
+        asleep = os_sleeps(worker)
+        if asleep is None:
             return None
         try:  # the third figure: how many times the thread has been given a CPU
-            with open(f"{task}/schedstat", "rb") as schedstat:
+            with open(f"/proc/self/task/{worker.native_id}/schedstat", "rb") as schedstat:
                 runs = int(schedstat.read().split()[2])
         except (OSError, IndexError, ValueError):
             runs = -1  # not counted (an old kernel): judged by the place alone
-        frame = sys._current_frames().get(worker.ident or -1)
-        if state not in (b"S", b"D") or frame is None:
+        top = sys._current_frames().get(worker.ident or -1)
+        if not asleep or top is None:
             return False
-        top, outer = frame, frame
-        while outer is not None and outer.f_code.co_filename in _WAITING_CODE:
-            outer = outer.f_back
+        outer = waited_for(top)
         if outer is not None and outer.f_code.co_filename == __file__:
             return False  # waiting for this module's condition: it is taking its turn
         return top.f_code, top.f_lasti, runs

@@ -24,6 +24,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from types import FrameType
 from typing import Any, Callable, Collection
 
 from fake_services import FakeClock
@@ -268,26 +269,37 @@ def waiting_inside(thread: threading.Thread, graded: Collection[str],
 def _place(thread: threading.Thread, graded: Collection[str]) -> tuple[Any, int] | None:
     """Where ``thread`` is, if it is in graded code or in ``threading`` called from it (through
     the grader's guard on real waits, when it is installed)."""
-    frame = sys._current_frames().get(thread.ident or -1)
-    top = frame
-    while frame is not None and frame.f_code.co_filename in _WAITING_CODE:
-        frame = frame.f_back
+    top = sys._current_frames().get(thread.ident or -1)
+    frame = waited_for(top)
     if frame is None or frame.f_code.co_filename not in graded or top is None:
         return None
     return top.f_code, top.f_lasti
 
 
 #: Code a thread waits in on behalf of its caller: ``threading`` and the grader's guards.
-_WAITING_CODE = frozenset({threading.__file__, guards.__file__})
+WAITING_CODE = frozenset({threading.__file__, guards.__file__})
+
+
+def waited_for(frame: FrameType | None) -> FrameType | None:
+    """The frame on whose behalf ``frame`` waits: the first one out of ``WAITING_CODE``."""
+    while frame is not None and frame.f_code.co_filename in WAITING_CODE:
+        frame = frame.f_back
+    return frame
+
+
+def os_sleeps(thread: threading.Thread) -> bool | None:
+    """Whether the operating system has ``thread`` asleep (waiting for a lock, a condition,
+    I/O), not running or waiting for a CPU; None where it cannot tell (no Linux ``/proc``)."""
+    try:
+        with open(f"/proc/self/task/{thread.native_id}/stat", "rb") as stat:
+            state = stat.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+    return state in (b"S", b"D")
 
 
 def _sleeping(thread: threading.Thread) -> bool:
-    try:
-        with open(f"/proc/self/task/{thread.native_id}/stat", "rb") as stat:
-            fields = stat.read().rsplit(b")", 1)[1].split()
-    except (OSError, IndexError):
-        return False
-    return fields[0] in (b"S", b"D")
+    return bool(os_sleeps(thread))
 
 
 class Caller:
