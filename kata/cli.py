@@ -11,6 +11,8 @@
     python -m kata test [pytest args]                    make test
     python -m kata mutants [N] [-j J]                    make mutants [LESSON=N] [JOBS=J]
     python -m kata capstone [--impl DIR]                 make capstone [IMPL=DIR]
+    python -m kata quiz [N] [--all] [--list]             make quiz [LESSON=N] [ALL=1] [LIST=1]
+    python -m kata cards [N] [--out FILE]                make cards [LESSON=N] [OUT=FILE]
 
 Without N, check and watch resume at the first lesson not yet passed. Exit status: 0 when the
 command did its job (for check: every check passed), 1 when checks do not pass, 2 for bad
@@ -18,7 +20,8 @@ input or a setup problem.
 
 A new command is one ``command(...)`` line in ``parser()`` naming a ``"module:function"``
 that takes the parsed arguments and returns the exit status; the module is imported only when
-the command runs.
+the command runs. A command with options of its own (capstone, mutants, quiz, cards) adds
+them from its package's light top module, which imports its heavy parts only when it runs.
 """
 
 from __future__ import annotations

@@ -40,14 +40,10 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from ..cli import impl_folder
     from . import chart, scene  # imported late: the scene brings in requests and the services
 
-    folder = _folder(args.impl)
-    if folder is None:
-        print(f"kata: IMPL={args.impl}: no such folder (a folder laid out like lessons/, "
-              f"e.g. IMPL=solutions)", file=sys.stderr)
-        return 2
-    path = folder / SLUG / MODULE
+    path = impl_folder(args.impl) / SLUG / MODULE  # a missing folder: UsageError, exit 2
     style = chart.style_for(sys.stdout)
     reference = scene.import_file(scene.LESSON_12_REFERENCE)
     s = scene.SETTINGS
@@ -100,14 +96,6 @@ def _yours(path: Path, scene):
     title = f"Yours ({_shown(path)}, on {'your' if choice == 'mine' else 'the reference'} " \
             f"lesson-12 client)"
     return scene.placement_of(module, title), client
-
-
-def _folder(value: str | None) -> Path | None:
-    if not value:
-        return manifest.LESSONS_DIR
-    path = Path(value).expanduser()
-    path = path if path.is_absolute() else Path.cwd() / path
-    return path.resolve() if path.is_dir() else None
 
 
 def _is_starter(path: Path) -> bool:
